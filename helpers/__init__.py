@@ -1,0 +1,1 @@
+"""IAM Role Lab helpers."""

@@ -1,0 +1,46 @@
+"""Where the lab's AWS lives (chapter 00 explains the choice).
+
+Today there is one backend: moto, running inside this kernel. The notebooks only
+talk to `lab`, which talks to a backend object with this small interface
+(`start`, `reset`, `client`, `name`, `region`, `account_id`), so a moto server or a
+real account can be added later as another class without touching a notebook.
+"""
+import boto3
+
+from helpers import sandbox
+
+ACCOUNT_ID = "123456789012"  # moto's fixed account id
+SEED = 20220520  # the article's date; seeds moto's id generator so ids repeat
+
+
+class MotoBackend:
+    """Emulated AWS inside the kernel: offline, free, resettable."""
+
+    name = "moto (emulated AWS inside this kernel; offline)"
+    account_id = ACCOUNT_ID
+
+    def __init__(self, region=sandbox.REGION):
+        self.region = region
+        self._mock = None
+
+    def start(self):
+        """Isolate the environment and start moto (once per kernel)."""
+        if self._mock is None:
+            sandbox.isolate(self.region)
+            from moto import mock_aws
+
+            self._mock = mock_aws()
+            self._mock.start()
+            sandbox.isolate(self.region)  # mock_aws sets its own fake keys; keep ours
+
+    def reset(self):
+        """Empty the emulated account and re-seed ids so outputs repeat."""
+        from moto.moto_api._internal import mock_random
+
+        self.start()
+        self._mock.reset()
+        mock_random.seed(SEED)
+
+    def client(self, service):
+        """A boto3 client for this backend."""
+        return boto3.client(service, region_name=self.region)

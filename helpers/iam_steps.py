@@ -1,0 +1,98 @@
+"""The article's IAM steps (sections 4-1 to 4-4) in boto3, each safe to repeat.
+
+Each function makes one change, says which chapter introduces it, and returns
+what exists afterwards. `lab.start(chapter=N)` calls them to rebuild what
+earlier chapters made; the notebooks also show them as the boto3 equivalent of
+the article's CLI commands.
+
+Steps: create_policies (01) -> create_role (02) -> attach_policies (03)
+       -> create_instance_profile (04)
+"""
+import json
+from pathlib import Path
+
+import boto3
+from botocore.exceptions import ClientError
+
+POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
+POLICIES = {  # policy name -> file, as in article section 4-1
+    "CloudWatch-Wordpress-ut": "cloudwatchpolicy.json",
+    "S3-Wordpress-ut": "s3policy.json",
+}
+ROLE = "umemoto-wordpress-role"
+TRUST_POLICY = "trustpolicy.json"
+PROFILE = "umemoto-wordpress-profile"
+
+
+def read_policy(filename):
+    """The text of one of the article's policy files."""
+    return (POLICY_DIR / filename).read_text()
+
+
+def policy_arn(iam, name):
+    """ARN of a customer managed policy in this account."""
+    return f"arn:aws:iam::{account_id(iam)}:policy/{name}"
+
+
+def account_id(iam):
+    """The account id of the credentials in use."""
+    return boto3.client("sts", region_name=iam.meta.region_name).get_caller_identity()["Account"]
+
+
+def already_exists(error):
+    """True when a ClientError says the thing was created before."""
+    return error.response["Error"]["Code"] == "EntityAlreadyExists"
+
+
+def create_policy(iam, name, filename):
+    """Create one managed policy with a Name tag (chapter 01); return its ARN."""
+    try:
+        return iam.create_policy(
+            PolicyName=name,
+            PolicyDocument=read_policy(filename),
+            Tags=[{"Key": "Name", "Value": name}],
+        )["Policy"]["Arn"]
+    except ClientError as error:
+        if not already_exists(error):
+            raise
+        return policy_arn(iam, name)
+
+
+def create_policies(iam):
+    """Create both of the article's permission policies (chapter 01)."""
+    return [create_policy(iam, name, filename) for name, filename in POLICIES.items()]
+
+
+def create_role(iam, name=ROLE, trust_file=TRUST_POLICY):
+    """Create the role that EC2 may assume (chapter 02); return its ARN."""
+    try:
+        return iam.create_role(
+            RoleName=name,
+            AssumeRolePolicyDocument=read_policy(trust_file),
+            Tags=[{"Key": "Name", "Value": name}],
+        )["Role"]["Arn"]
+    except ClientError as error:
+        if not already_exists(error):
+            raise
+        return iam.get_role(RoleName=name)["Role"]["Arn"]
+
+
+def attach_policies(iam, role=ROLE):
+    """Attach both permission policies to the role (chapter 03); attaching twice is harmless."""
+    arns = [policy_arn(iam, name) for name in POLICIES]
+    for arn in arns:
+        iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+    return arns
+
+
+def create_instance_profile(iam, name=PROFILE, role=ROLE):
+    """Create the instance profile and put the role in it (chapter 04)."""
+    try:
+        iam.create_instance_profile(InstanceProfileName=name)
+    except ClientError as error:
+        if not already_exists(error):
+            raise
+    roles = iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Roles"]
+    if not any(r["RoleName"] == role for r in roles):
+        iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=role)
+    return iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Arn"]

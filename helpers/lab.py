@@ -1,0 +1,98 @@
+"""The lab session: one setup line per notebook (introduced in chapter 00).
+
+    from helpers import lab
+    lab.start(chapter=3)
+
+`start` starts the emulated AWS in this kernel (once), empties it, seeds its id
+generator so outputs repeat, loads the `%aws` magic and quietly rebuilds what
+the chapters before `chapter` made, so any notebook runs alone on a fresh kernel.
+"""
+import inspect
+
+from helpers import backends, iam_steps
+
+_backend = None
+_chapter = None
+
+# What each chapter leaves behind, rebuilt in order by start(chapter=N) for chapters < N.
+# Each entry: chapter -> (summary, function taking the lab's IAM client).
+REBUILD = {
+    1: ("2 policies", iam_steps.create_policies),
+    2: ("role umemoto-wordpress-role", iam_steps.create_role),
+    3: ("2 attachments", iam_steps.attach_policies),
+    4: ("instance profile umemoto-wordpress-profile", iam_steps.create_instance_profile),
+}
+
+
+def backend():
+    """The active backend (moto in this kernel unless another is chosen)."""
+    global _backend
+    if _backend is None:
+        _backend = backends.MotoBackend()
+    return _backend
+
+
+def client(service):
+    """A boto3 client for the lab's backend, as the course's administrator."""
+    return backend().client(service)
+
+
+def account_id():
+    """The account id of the lab's backend (moto's is always 123456789012)."""
+    return backend().account_id
+
+
+def region():
+    """The region every lab command uses."""
+    return backend().region
+
+
+def load_magic():
+    """Register %aws in the running IPython, if there is one."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    ipython = get_ipython()
+    if ipython is not None:
+        from helpers import magic
+
+        magic.load_ipython_extension(ipython)
+
+
+def rebuild(chapter):
+    """Re-create, quietly, what the chapters before `chapter` made; return their summaries."""
+    made = []
+    iam = client("iam")
+    for number in sorted(REBUILD):
+        if number < chapter:
+            summary, step = REBUILD[number]
+            step(iam) if step.__code__.co_argcount else step()
+            made.append(summary)
+    return made
+
+
+def start(chapter=0):
+    """Start (or restart) the lab at the beginning of `chapter`; print a short banner."""
+    global _chapter
+    _chapter = chapter
+    backend().reset()
+    load_magic()
+    made = rebuild(chapter)
+    print(f"IAM Role Lab, chapter {chapter:02d} | backend: {backend().name} | "
+          f"region: {region()} | account: {account_id()}")
+    if made:
+        print("Re-created from earlier chapters: " + ", ".join(made) + ".")
+
+
+def reset():
+    """Empty the emulated account: nothing the course made is left."""
+    backend().reset()
+    print("The emulated account is empty. Run the chapter's cells again, or `lab.start(chapter=N)` to rebuild.")
+
+
+def show_source(function):
+    """Display a helper's source as a Python code block (the boto3 equivalent of a step)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(f"```python\n{inspect.getsource(function).rstrip()}\n```"))

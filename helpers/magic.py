@@ -1,0 +1,107 @@
+"""The `%aws` and `%%aws` magics: the article's commands, typed as in a terminal (chapter 00).
+
+    %aws iam list-attached-role-policies --role-name umemoto-wordpress-role
+
+    %%aws
+    aws iam create-policy \\
+        --policy-name S3-Wordpress-ut \\
+        --policy-document file://../policies/s3policy.json
+
+A cell may hold several commands; the leading `aws` is optional; lines ending in
+a bash `\\` (or the article's PowerShell backtick or cmd `^`) continue on the next
+line; `$NAME` is replaced by the notebook variable NAME, as a shell would.
+"""
+import re
+import shlex
+
+CONTINUATIONS = ("\\", "`", "^")
+VARIABLE = re.compile(r"\$(\w+)|\$\{(\w+)\}")
+WINDOWS_PATH = re.compile(r"file://[A-Za-z]:\\")
+
+
+class CommandError(ValueError):
+    """A command line the magic cannot run, with a message that says how to fix it."""
+
+
+def logical_lines(text):
+    """Join continued lines; yield (first line number, joined text)."""
+    pending, start = [], None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.rstrip()
+        if start is None:
+            start = number
+        if stripped.endswith(CONTINUATIONS):
+            pending.append(stripped[:-1])
+            continue
+        pending.append(stripped)
+        yield start, " ".join(pending)
+        pending, start = [], None
+    if pending:
+        yield start, " ".join(pending)
+
+
+def expand_variables(text, namespace):
+    """Replace $NAME and ${NAME} with the notebook variable's value, like a shell."""
+
+    def value(match):
+        name = match.group(1) or match.group(2)
+        if name not in namespace:
+            raise CommandError(f"${name} is not defined in this notebook: run the cell that sets {name} first.")
+        return shlex.quote(str(namespace[name]))
+
+    return VARIABLE.sub(value, text)
+
+
+def split_command(number, line):
+    """Split one logical line into CLI arguments (without 'aws')."""
+    if WINDOWS_PATH.search(line):
+        raise CommandError(
+            f"Line {number}: file://C:\\... is a Windows path on the article author's PC. "
+            "In this lab the policy files are in ../policies/, e.g. file://../policies/s3policy.json")
+    try:
+        words = shlex.split(line, comments=True)
+    except ValueError as error:
+        raise CommandError(f"Line {number}: {error} — check that every quote you open is closed.") from None
+    if words and words[0] == "aws":
+        words = words[1:]
+    if not words and line.strip().startswith("aws"):
+        raise CommandError(f"Line {number}: 'aws' needs a service and a command, e.g. aws iam list-roles")
+    return words
+
+
+def parse_commands(text, namespace=None):
+    """All commands in a cell, each as a list of CLI arguments."""
+    commands = []
+    for number, line in logical_lines(text):
+        words = split_command(number, expand_variables(line, namespace or {}))
+        if words:
+            commands.append(words)
+    return commands
+
+
+def run_text(text, namespace=None, runner=None):
+    """Parse and run every command; print a clear message instead of raising on bad input."""
+    from helpers import cli
+
+    runner = runner or cli.run
+    try:
+        commands = parse_commands(text, namespace)
+    except CommandError as error:
+        print(f"Not run: {error}")
+        return None
+    if not commands:
+        print("Nothing to run: type an AWS CLI command, e.g. %aws sts get-caller-identity")
+        return None
+    codes = [runner(words) for words in commands]  # like a terminal: every line runs
+    return max(codes)
+
+
+def load_ipython_extension(ipython):
+    """Register %aws / %%aws with IPython (called by lab.start)."""
+    from IPython.core.magic import no_var_expand, register_line_cell_magic
+
+    @register_line_cell_magic
+    @no_var_expand
+    def aws(line, cell=None):
+        """Run AWS CLI commands in this kernel against the lab's backend."""
+        run_text(line if cell is None else line + "\n" + cell, ipython.user_ns)

@@ -1,0 +1,46 @@
+"""Keep the learner's own AWS setup out of the lab (introduced in chapter 00).
+
+The emulated backend must never read real credentials or reach a real endpoint,
+whatever the learner's shell, profile or config files say. `isolate()` removes
+every AWS_* setting from this process and installs fake keys, a fixed region and
+empty config files instead.
+"""
+import os
+import tempfile
+from pathlib import Path
+
+FAKE_ACCESS_KEY = "testing"
+FAKE_SECRET_KEY = "testing"
+REGION = "ap-northeast-1"  # Tokyo: the article's AMI id and setting
+
+# Settings outside the AWS_* namespace that boto3 or the CLI would also read.
+OTHER_SETTINGS = ("BOTO_CONFIG", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+
+
+def empty_config_dir():
+    """A private folder with empty AWS config and credentials files."""
+    folder = Path(tempfile.gettempdir()) / f"iam-role-lab-{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    for name in ("config", "credentials"):
+        (folder / name).write_text("")
+    return folder
+
+
+def isolate(region=REGION):
+    """Replace every AWS setting of this process with fakes; return what was removed."""
+    removed = sorted(k for k in os.environ if k.startswith("AWS_") or k in OTHER_SETTINGS)
+    for key in removed:
+        del os.environ[key]
+    folder = empty_config_dir()
+    os.environ.update(
+        AWS_ACCESS_KEY_ID=FAKE_ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=FAKE_SECRET_KEY,
+        AWS_DEFAULT_REGION=region,
+        AWS_REGION=region,
+        AWS_CONFIG_FILE=str(folder / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(folder / "credentials"),
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_PAGER="",
+        MOTO_EC2_LOAD_DEFAULT_AMIS="false",
+    )
+    return removed
