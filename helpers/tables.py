@@ -22,7 +22,7 @@ def _tags(tags):
     return ", ".join(f"{t['Key']}={t['Value']}" for t in tags or [])
 
 
-def asas_document(doc):
+def as_document(doc):
     """A policy document as a dict (boto3 may return text or a dict)."""
     return json.loads(unquote(doc)) if isinstance(doc, str) else doc
 
@@ -39,7 +39,7 @@ def policies():
     return pd.DataFrame(rows, columns=["PolicyName", "Arn", "DefaultVersionId", "AttachmentCount", "Tags"])
 
 
-def policyas_document(policy_name):
+def policy_document(policy_name):
     """The default version's document of one of the account's managed policies."""
     iam = lab.client("iam")
     arn = f"arn:aws:iam::{lab.account_id()}:policy/{policy_name}"
@@ -63,7 +63,7 @@ def statement_rows(document, policy_name=""):
 
 def statements(policy_name):
     """The statements of one managed policy, as the backend stores it."""
-    return pd.DataFrame(statement_rows(policyas_document(policy_name), policy_name))
+    return pd.DataFrame(statement_rows(policy_document(policy_name), policy_name))
 
 
 def roles():
@@ -107,7 +107,7 @@ def role_permissions(role_name):
     iam = lab.client("iam")
     rows = []
     for p in iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
-        rows += statement_rows(policyas_document(p["PolicyName"]), p["PolicyName"])
+        rows += statement_rows(policy_document(p["PolicyName"]), p["PolicyName"])
     for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
         doc = iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
         rows += statement_rows(as_document(doc), f"{name} (inline)")
