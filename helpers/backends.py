@@ -24,14 +24,14 @@ class MotoBackend:
         self._mock = None
 
     def start(self):
-        """Isolate the environment and start moto (once per kernel)."""
+        """Start moto (once per kernel) and (re-)isolate the environment every time."""
         if self._mock is None:
             sandbox.isolate(self.region)
             from moto import mock_aws
 
             self._mock = mock_aws()
             self._mock.start()
-            sandbox.isolate(self.region)  # mock_aws sets its own fake keys; keep ours
+        sandbox.isolate(self.region)  # mock_aws sets its own fake keys; keep ours
 
     def reset(self):
         """Empty the emulated account and re-seed ids so outputs repeat."""

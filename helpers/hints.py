@@ -4,6 +4,7 @@ The CLI's own error is always printed first, unchanged; a hint only adds what a
 learner needs next: is it safe to continue, which chapter makes the missing
 thing, what to fix in a policy file.
 """
+import difflib
 import re
 
 RESET_ADVICE = "`lab.start(chapter=N)` rebuilds this chapter's starting point; `lab.reset()` empties the account."
@@ -23,6 +24,10 @@ def made_in(message):
     for name, chapter in MADE_IN.items():
         if name in message:
             return f"`{name}` is created in chapter {chapter}: run that chapter's cells first (or `lab.start(chapter=N)` past it)."
+    for word in re.findall(r"[\w.-]+", message):
+        close = difflib.get_close_matches(word, MADE_IN, n=1, cutoff=0.85)
+        if close:
+            return f"`{word}` does not exist. Did you mean `{close[0]}`?"
     return "it has not been created yet, or its name is misspelled: compare it with the article's names."
 
 

@@ -5,6 +5,7 @@ whatever the learner's shell, profile or config files say. `isolate()` removes
 every AWS_* setting from this process and installs fake keys, a fixed region and
 empty config files instead.
 """
+import importlib.util
 import os
 import tempfile
 from pathlib import Path
@@ -26,6 +27,11 @@ def empty_config_dir():
     return folder
 
 
+def awscli_data_path():
+    """The folder of awscli's own data files, which the CLI finds through AWS_DATA_PATH."""
+    return str(Path(importlib.util.find_spec("awscli").submodule_search_locations[0]) / "data")
+
+
 def isolate(region=REGION):
     """Replace every AWS setting of this process with fakes; return what was removed."""
     removed = sorted(k for k in os.environ if k.startswith("AWS_") or k in OTHER_SETTINGS)
@@ -41,6 +47,7 @@ def isolate(region=REGION):
         AWS_SHARED_CREDENTIALS_FILE=str(folder / "credentials"),
         AWS_EC2_METADATA_DISABLED="true",
         AWS_PAGER="",
+        AWS_DATA_PATH=awscli_data_path(),
         MOTO_EC2_LOAD_DEFAULT_AMIS="false",
     )
     return removed

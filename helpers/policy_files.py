@@ -1,0 +1,32 @@
+"""The article's policy files, shown and checked as a notebook loads them (chapters 01-02).
+
+`show("s3policy.json")` displays a file from policies/ as a JSON block and lints
+it, so a typo in a learner's edit is reported with its line and column before
+any command uses the file.
+"""
+from IPython.display import Markdown, display
+
+from helpers.iam_steps import POLICY_DIR
+
+
+def path_of(filename):
+    """The path of a file in the repository's policies/ folder."""
+    return POLICY_DIR / filename
+
+
+def show(filename):
+    """Display one policy file with its path, then lint it."""
+    path = path_of(filename)
+    if not path.exists():
+        names = ", ".join(sorted(p.name for p in POLICY_DIR.glob("*.json")))
+        print(f"{filename} is not in policies/. The files there are: {names}")
+        return
+    display(Markdown(f"`policies/{filename}`\n```json\n{path.read_text().rstrip()}\n```"))
+    check(path)
+
+
+def check(path):
+    """Lint a policy file and print the findings (or that it is clean)."""
+    from helpers import lint
+
+    lint.check_policy_file(path)

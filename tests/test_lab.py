@@ -1,0 +1,122 @@
+"""The lab session: isolation from the learner's AWS setup, rebuilds, idempotency, the real CLI."""
+import json
+import os
+import socket
+
+import pytest
+
+from helpers import cli, iam_steps, lab, sandbox, tables
+
+LEARNER_ENV = {
+    "AWS_ACCESS_KEY_ID": "AKIAREALLOOKINGKEY01",
+    "AWS_SECRET_ACCESS_KEY": "real/looking/secret/key/0123456789abcdefgh",
+    "AWS_SESSION_TOKEN": "real-looking-session-token",
+    "AWS_PROFILE": "work",
+    "AWS_DEFAULT_REGION": "us-west-2",
+    "AWS_REGION": "eu-central-1",
+    "AWS_ENDPOINT_URL": "https://real-endpoint.example.com",
+    "AWS_ENDPOINT_URL_IAM": "https://iam.example.com",
+}
+
+
+@pytest.fixture
+def learner_aws(monkeypatch, tmp_path):
+    """A learner's real-looking AWS environment, with config files that would be read."""
+    (tmp_path / "config").write_text("[profile work]\nregion = sa-east-1\nendpoint_url = https://x.example.com\n")
+    (tmp_path / "credentials").write_text("[work]\naws_access_key_id = AKIAFROMFILE00000001\naws_secret_access_key = s\n")
+    for key, value in LEARNER_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Fail any attempt to open a network connection."""
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args}")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def test_isolate_removes_every_learner_setting(learner_aws):
+    removed = sandbox.isolate()
+    assert set(LEARNER_ENV) <= set(removed)
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
+    assert os.environ["AWS_DEFAULT_REGION"] == sandbox.REGION
+    assert "AWS_PROFILE" not in os.environ and "AWS_ENDPOINT_URL" not in os.environ
+    assert open(os.environ["AWS_CONFIG_FILE"]).read() == ""
+
+
+def test_start_ignores_learner_settings_and_stays_offline(learner_aws, no_network, capsys):
+    lab._backend = None  # a fresh kernel
+    lab.start(chapter=5)
+    assert "region: ap-northeast-1 | account: 123456789012" in capsys.readouterr().out
+    assert cli.run(["sts", "get-caller-identity"]) == 0
+    identity = json.loads(capsys.readouterr().out)
+    assert identity["Account"] == "123456789012"
+
+
+@pytest.mark.parametrize("chapter,policies,roles,profiles", [(1, 0, 0, 0), (2, 2, 0, 0), (3, 2, 1, 0), (5, 2, 1, 1)])
+def test_start_rebuilds_exactly_the_earlier_chapters(chapter, policies, roles, profiles):
+    lab.start(chapter=chapter)
+    assert (len(tables.policies()), len(tables.roles()), len(tables.instance_profiles())) == (policies, roles, profiles)
+
+
+def test_attachments_rebuilt_from_chapter_4():
+    lab.start(chapter=3)
+    assert tables.attached_policies(iam_steps.ROLE).empty
+    lab.start(chapter=4)
+    assert list(tables.attached_policies(iam_steps.ROLE)["PolicyName"]) == list(iam_steps.POLICIES)
+
+
+def test_steps_are_idempotent():
+    lab.start(chapter=0)
+    iam = lab.client("iam")
+    for _ in range(2):
+        first = iam_steps.create_policies(iam)
+        iam_steps.create_role(iam)
+        iam_steps.attach_policies(iam)
+        iam_steps.create_instance_profile(iam)
+    assert first == iam_steps.create_policies(iam)
+    assert len(tables.attached_policies(iam_steps.ROLE)) == 2
+    assert tables.instance_profiles()["Roles"].tolist() == [iam_steps.ROLE]
+
+
+def test_start_twice_gives_the_same_ids():
+    lab.start(chapter=5)
+    first = tables.roles()["RoleId"].tolist() + tables.instance_profiles()["InstanceProfileId"].tolist()
+    lab.start(chapter=5)
+    assert first == tables.roles()["RoleId"].tolist() + tables.instance_profiles()["InstanceProfileId"].tolist()
+
+
+def test_reset_empties_the_account(capsys):
+    lab.start(chapter=5)
+    lab.reset()
+    assert tables.policies().empty and tables.roles().empty
+    assert "empty" in capsys.readouterr().out
+
+
+def test_cli_failure_prints_hint_and_does_not_raise(capsys):
+    lab.start(chapter=2)
+    path = iam_steps.POLICY_DIR / "s3policy.json"
+    args = ["iam", "create-policy", "--policy-name", "S3-Wordpress-ut", "--policy-document", f"file://{path}"]
+    assert cli.run(args) != 0
+    captured = capsys.readouterr()
+    assert "(EntityAlreadyExists)" in captured.err
+    assert "Hint: Already created" in captured.out
+
+
+def test_cli_usage_error_does_not_raise(capsys):
+    lab.start(chapter=0)
+    assert cli.run(["iam", "creat-policy"]) != 0
+    assert "maybe you meant" in capsys.readouterr().err
+
+
+def test_malformed_policy_file_prints_cli_error_and_hint(tmp_path, capsys):
+    lab.start(chapter=1)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"Version": "2012-10-17", "Statement": [}')
+    assert cli.run(["iam", "create-policy", "--policy-name", "Bad", "--policy-document", f"file://{bad}"]) != 0
+    captured = capsys.readouterr()
+    assert "MalformedPolicyDocument" in captured.err
+    assert "python -m helpers lint" in captured.out

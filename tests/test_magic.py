@@ -1,0 +1,70 @@
+"""The %aws magic's parsing: continuations, quoting, variables and clear errors."""
+import pytest
+
+from helpers import magic
+
+
+def test_bash_continuations_join_one_command():
+    text = "aws iam create-role \\\n    --role-name r \\\n    --tags Key=Name,Value=r\n"
+    assert magic.parse_commands(text) == [["iam", "create-role", "--role-name", "r", "--tags", "Key=Name,Value=r"]]
+
+
+@pytest.mark.parametrize("mark", ["`", "^"])
+def test_article_windows_continuations_are_accepted(mark):
+    text = f"aws iam get-role {mark}\n    --role-name r"
+    assert magic.parse_commands(text) == [["iam", "get-role", "--role-name", "r"]]
+
+
+def test_several_commands_and_optional_aws_prefix():
+    text = "aws iam list-roles\n\n# a comment\niam list-policies --scope Local\n"
+    assert magic.parse_commands(text) == [["iam", "list-roles"], ["iam", "list-policies", "--scope", "Local"]]
+
+
+def test_quotes_keep_spaces_like_a_shell():
+    text = 'aws ec2 run-instances --tag-specifications "ResourceType=instance, Tags=[{Key=Name,Value=iamrole-test}]"'
+    words = magic.parse_commands(text)[0]
+    assert words[-1] == "ResourceType=instance, Tags=[{Key=Name,Value=iamrole-test}]"
+
+
+def test_variables_expand_from_the_namespace():
+    text = "aws ec2 run-instances --subnet-id $SUBNET_ID --security-group-ids ${SG_ID}"
+    words = magic.parse_commands(text, {"SUBNET_ID": "subnet-1", "SG_ID": "sg-2"})[0]
+    assert words[-3:] == ["subnet-1", "--security-group-ids", "sg-2"]
+
+
+def test_undefined_variable_says_what_to_do():
+    with pytest.raises(magic.CommandError, match=r"\$SG_ID is not defined.*run the cell that sets SG_ID"):
+        magic.parse_commands("aws ec2 describe-security-groups --group-ids $SG_ID")
+
+
+def test_unclosed_quote_names_the_line():
+    with pytest.raises(magic.CommandError, match=r"Line 2: No closing quotation"):
+        magic.parse_commands("aws iam list-roles\naws iam get-role --role-name \"r")
+
+
+def test_windows_path_from_the_article_is_explained():
+    with pytest.raises(magic.CommandError, match=r"file://\.\./policies/"):
+        magic.parse_commands("aws iam create-policy --policy-document file://C:\\policies\\s3policy.json")
+
+
+def test_bare_aws_is_an_error():
+    with pytest.raises(magic.CommandError, match="needs a service and a command"):
+        magic.parse_commands("aws")
+
+
+def test_run_text_prints_instead_of_raising_and_runs_nothing(capsys):
+    calls = []
+    magic.run_text("aws iam list-roles\naws iam get-role --role-name 'r", runner=calls.append)
+    assert calls == []
+    assert "Not run: Line 2" in capsys.readouterr().out
+
+
+def test_run_text_runs_every_command_like_a_terminal():
+    calls = []
+    code = magic.run_text("aws iam a\naws iam b", runner=lambda words: calls.append(words) or 1)
+    assert calls == [["iam", "a"], ["iam", "b"]] and code == 1
+
+
+def test_empty_cell_explains_usage(capsys):
+    assert magic.run_text("\n  \n", runner=lambda w: 0) is None
+    assert "Nothing to run" in capsys.readouterr().out

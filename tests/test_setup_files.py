@@ -1,0 +1,27 @@
+"""The project's own set-up files agree with each other."""
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lock_pins():
+    """Pinned requirement lines of requirements.lock."""
+    lines = (ROOT / "requirements.lock").read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_lock_pins_every_package_exactly():
+    for pin in lock_pins():
+        assert re.match(r"^[A-Za-z0-9_.\[\]-]+==[^ ;]+( ;.*)?$", pin), pin
+
+
+def test_environment_yml_carries_the_same_pins():
+    yml = (ROOT / "environment.yml").read_text()
+    pinned = re.findall(r'^    - "(.+)"$', yml, re.M)
+    assert pinned == lock_pins()
+
+
+def test_policies_are_the_articles_files():
+    names = sorted(p.name for p in (ROOT / "policies").glob("*.json"))
+    assert names == ["cloudwatchpolicy.json", "s3policy.json", "trustpolicy.json"]
