@@ -9,7 +9,7 @@ the chapters before `chapter` made, so any notebook runs alone on a fresh kernel
 """
 import inspect
 
-from helpers import backends, iam_steps
+from helpers import backends, iam_steps, network
 
 _backend = None
 _chapter = None
@@ -21,6 +21,7 @@ REBUILD = {
     2: ("role umemoto-wordpress-role", iam_steps.create_role),
     3: ("2 attachments", iam_steps.attach_policies),
     4: ("instance profile umemoto-wordpress-profile", iam_steps.create_instance_profile),
+    5: ("network, bucket ut-wordpress-s3, instance iamrole-test", network.rebuild),
 }
 
 

@@ -1,0 +1,205 @@
+"""Delete everything the course made, in the order AWS demands (chapter 06).
+
+AWS refuses to delete a thing something else still uses (DeleteConflict,
+DependencyViolation, BucketNotEmpty), so the users go first:
+
+    terminate the instance -> empty and delete the buckets
+    -> remove the role from the instance profile -> delete the instance profile
+    -> detach the policies -> delete the role -> delete non-default policy versions
+    -> delete the policies -> delete the network (security group, subnet,
+       route table, internet gateway, VPC) and the key pair
+
+Every step looks first and deletes only what exists, so `everything()` can run
+any number of times; it returns (and prints) what it deleted.
+"""
+import pandas as pd
+from botocore.exceptions import ClientError
+
+from helpers import iam_steps, lab, network
+
+BUCKETS = (network.BUCKET, network.OTHER_BUCKET)
+
+
+def terminate_instance(name=network.INSTANCE_NAME):
+    """Terminate the test instance and wait until it is gone: it uses the profile, subnet and group."""
+    ec2 = lab.client("ec2")
+    found = network.find_instance(name)
+    if not found:
+        return []
+    ec2.terminate_instances(InstanceIds=[found["InstanceId"]])
+    ec2.get_waiter("instance_terminated").wait(InstanceIds=[found["InstanceId"]],
+                                               WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    return [f"instance {name} ({found['InstanceId']}) terminated"]
+
+
+def delete_buckets(names=BUCKETS):
+    """Empty each bucket (a bucket must be empty to be deleted), then delete it."""
+    s3 = lab.client("s3")
+    existing = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    done = []
+    for name in names:
+        if name not in existing:
+            continue
+        keys = [{"Key": o["Key"]} for o in s3.list_objects_v2(Bucket=name).get("Contents", [])]
+        if keys:
+            s3.delete_objects(Bucket=name, Delete={"Objects": keys})
+        s3.delete_bucket(Bucket=name)
+        done.append(f"bucket {name} emptied ({len(keys)} objects) and deleted")
+    return done
+
+
+def _profile(name):
+    """An instance profile's description, or None."""
+    try:
+        return lab.client("iam").get_instance_profile(InstanceProfileName=name)["InstanceProfile"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchEntity":
+            raise
+        return None
+
+
+def remove_roles_from_profile(name=iam_steps.PROFILE):
+    """Take the role out of the instance profile: a profile holding a role cannot be deleted."""
+    profile = _profile(name)
+    done = []
+    for role in profile["Roles"] if profile else []:
+        lab.client("iam").remove_role_from_instance_profile(InstanceProfileName=name, RoleName=role["RoleName"])
+        done.append(f"role {role['RoleName']} removed from instance profile {name}")
+    return done
+
+
+def delete_instance_profile(name=iam_steps.PROFILE):
+    """Delete the (now empty) instance profile."""
+    if not _profile(name):
+        return []
+    lab.client("iam").delete_instance_profile(InstanceProfileName=name)
+    return [f"instance profile {name} deleted"]
+
+
+def _role_exists(name):
+    """True if the role exists."""
+    try:
+        lab.client("iam").get_role(RoleName=name)
+        return True
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchEntity":
+            raise
+        return False
+
+
+def detach_policies(role=iam_steps.ROLE):
+    """Detach every managed policy from the role and delete its inline policies, if any."""
+    iam = lab.client("iam")
+    if not _role_exists(role):
+        return []
+    done = []
+    for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:
+        iam.detach_role_policy(RoleName=role, PolicyArn=p["PolicyArn"])
+        done.append(f"policy {p['PolicyName']} detached from role {role}")
+    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        iam.delete_role_policy(RoleName=role, PolicyName=name)
+        done.append(f"inline policy {name} of role {role} deleted")
+    return done
+
+
+def delete_role(role=iam_steps.ROLE):
+    """Delete the role (no profile holds it, no policy is attached)."""
+    if not _role_exists(role):
+        return []
+    lab.client("iam").delete_role(RoleName=role)
+    return [f"role {role} deleted"]
+
+
+def _existing_policy_arns(names=tuple(iam_steps.POLICIES)):
+    """ARNs of the course's managed policies that exist."""
+    local = lab.client("iam").list_policies(Scope="Local")["Policies"]
+    return [(p["PolicyName"], p["Arn"]) for p in local if p["PolicyName"] in names]
+
+
+def delete_policy_versions():
+    """Delete the policies' non-default versions: a policy with several versions cannot be deleted."""
+    iam = lab.client("iam")
+    done = []
+    for name, arn in _existing_policy_arns():
+        for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]:
+            if not v["IsDefaultVersion"]:
+                iam.delete_policy_version(PolicyArn=arn, VersionId=v["VersionId"])
+                done.append(f"version {v['VersionId']} of policy {name} deleted")
+    return done
+
+
+def delete_policies():
+    """Delete the course's managed policies (detached, one version left)."""
+    done = []
+    for name, arn in _existing_policy_arns():
+        lab.client("iam").delete_policy(PolicyArn=arn)
+        done.append(f"policy {name} deleted")
+    return done
+
+
+def delete_network():
+    """Delete the security group, subnet, route table, internet gateway, VPC and key pair of chapter 05."""
+    ec2 = lab.client("ec2")
+    done = []
+    by_name = network._by_name
+    for vpc in ec2.describe_vpcs(Filters=by_name(network.VPC_NAME))["Vpcs"]:
+        vpc_id = vpc["VpcId"]
+        for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]:
+            if g["GroupName"] != "default":  # the VPC's default group goes with the VPC
+                ec2.delete_security_group(GroupId=g["GroupId"])
+                done.append(f"security group {g['GroupName']} ({g['GroupId']}) deleted")
+        for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]:
+            ec2.delete_subnet(SubnetId=s["SubnetId"])
+            done.append(f"subnet {s['CidrBlock']} ({s['SubnetId']}) deleted")
+        for t in ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]:
+            if any(a.get("Main") for a in t.get("Associations", [])):
+                continue  # the main route table goes with the VPC
+            for a in t.get("Associations", []):
+                ec2.disassociate_route_table(AssociationId=a["RouteTableAssociationId"])
+            ec2.delete_route_table(RouteTableId=t["RouteTableId"])
+            done.append(f"route table {t['RouteTableId']} deleted")
+        igws = ec2.describe_internet_gateways(
+            Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"]
+        for g in igws:
+            ec2.detach_internet_gateway(InternetGatewayId=g["InternetGatewayId"], VpcId=vpc_id)
+            ec2.delete_internet_gateway(InternetGatewayId=g["InternetGatewayId"])
+            done.append(f"internet gateway {g['InternetGatewayId']} detached and deleted")
+        ec2.delete_vpc(VpcId=vpc_id)
+        done.append(f"VPC {vpc['CidrBlock']} ({vpc_id}) deleted")
+    for k in ec2.describe_key_pairs(Filters=[{"Name": "key-name", "Values": [network.KEY_NAME]}])["KeyPairs"]:
+        ec2.delete_key_pair(KeyName=k["KeyName"])
+        done.append(f"key pair {k['KeyName']} deleted")
+    return done
+
+
+# The order AWS demands; everything() runs them in this order.
+STEPS = [terminate_instance, delete_buckets, remove_roles_from_profile, delete_instance_profile,
+         detach_policies, delete_role, delete_policy_versions, delete_policies, delete_network]
+
+
+def everything(quiet=False):
+    """Delete everything the course made, in AWS's order; print and return what was deleted."""
+    done = []
+    for step in STEPS:
+        done += step()
+    if not quiet:
+        print("\n".join(f"- {line}" for line in done) if done else "Nothing left to delete.")
+    return done
+
+
+def inventory():
+    """What is left in the emulated account besides AWS's defaults: one row per resource."""
+    iam, s3, ec2 = lab.client("iam"), lab.client("s3"), lab.client("ec2")
+    rows = []
+    reservations = ec2.describe_instances(Filters=[
+        {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}])["Reservations"]
+    rows += [("EC2 instance", i["InstanceId"]) for r in reservations for i in r["Instances"]]
+    rows += [("S3 bucket", b["Name"]) for b in s3.list_buckets()["Buckets"]]
+    rows += [("Instance profile", p["InstanceProfileName"]) for p in iam.list_instance_profiles()["InstanceProfiles"]]
+    rows += [("IAM role", r["RoleName"]) for r in iam.list_roles()["Roles"]]
+    rows += [("IAM policy", p["PolicyName"]) for p in iam.list_policies(Scope="Local")["Policies"]]
+    rows += [("VPC", v["VpcId"]) for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]]
+    rows += [("Internet gateway", g["InternetGatewayId"])
+             for g in ec2.describe_internet_gateways(Filters=network._by_name(network.IGW_NAME))["InternetGateways"]]
+    rows += [("Key pair", k["KeyName"]) for k in ec2.describe_key_pairs()["KeyPairs"]]
+    return pd.DataFrame(rows, columns=["Kind", "Name or id"])

@@ -1,0 +1,305 @@
+"""Acting as the EC2 instance, with IAM really enforced (chapter 05).
+
+    me = instance.login("iamrole-test")
+
+    %%instance
+    touch test.txt
+    aws s3 cp test.txt s3://ut-wordpress-s3
+
+`login` does what EC2 does for a real instance: it follows instance -> instance
+profile -> role, refuses unless the role's trust policy lets ec2.amazonaws.com
+assume it, and obtains the role's temporary credentials with the instance id as
+session name. It then registers `%instance` / `%%instance`, which run the
+article's shell lines "on the instance": `aws ...` lines through the real CLI
+with the instance's credentials and moto's IAM checks ON; other lines (touch,
+rm, ls) as programs in a scratch home folder under the system temp folder.
+
+Steps: find_instance -> profile_role -> check_trust -> credentials -> run
+`expect_denied(command)` runs a command that must be refused, and raises
+AssertionError if it was allowed.
+"""
+import contextlib
+import shlex
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+
+from helpers import cli, lab, magic, moto_gaps, network, tables
+
+EC2_SERVICE = "ec2.amazonaws.com"
+
+_current = None
+
+
+class LoginError(Exception):
+    """The instance cannot get credentials: no such instance, no profile, or no role in it."""
+
+
+class TrustError(LoginError):
+    """The role's trust policy does not let EC2 assume it."""
+
+
+@dataclass
+class Session:
+    """Being logged in to one instance: its ids, the role's credentials and a home folder."""
+
+    name: str
+    instance_id: str
+    profile_name: str
+    role_name: str
+    credentials: dict = field(repr=False)
+    _home: tempfile.TemporaryDirectory = field(repr=False, default=None)
+
+    @property
+    def home(self):
+        """The instance's home folder (a scratch folder outside the repository)."""
+        return Path(self._home.name)
+
+    @property
+    def arn(self):
+        """Who the instance is to AWS: the assumed-role session named after the instance id."""
+        return f"arn:aws:sts::{lab.account_id()}:assumed-role/{self.role_name}/{self.instance_id}"
+
+    @property
+    def env(self):
+        """The environment variables an `aws` command on the instance sees."""
+        return {"AWS_ACCESS_KEY_ID": self.credentials["AccessKeyId"],
+                "AWS_SECRET_ACCESS_KEY": self.credentials["SecretAccessKey"],
+                "AWS_SESSION_TOKEN": self.credentials["SessionToken"],
+                "AWS_DEFAULT_REGION": lab.region()}
+
+    def client(self, service):
+        """A boto3 client with the instance's credentials (call it inside moto_gaps.enforced())."""
+        return boto3.client(service, region_name=lab.region(),
+                            aws_access_key_id=self.credentials["AccessKeyId"],
+                            aws_secret_access_key=self.credentials["SecretAccessKey"],
+                            aws_session_token=self.credentials["SessionToken"])
+
+    def tag(self, key):
+        """One of the instance's own tags, read as the instance (needs ec2:DescribeTags)."""
+        with moto_gaps.enforced():
+            tags = self.client("ec2").describe_tags(Filters=[
+                {"Name": "resource-id", "Values": [self.instance_id]},
+                {"Name": "key", "Values": [key]}])["Tags"]
+        return tags[0]["Value"] if tags else None
+
+    def variables(self, namespace=None):
+        """Names a command line may use as $NAME: the notebook's, plus $INSTANCE_ID."""
+        return {**(namespace or {}), "INSTANCE_ID": self.instance_id}
+
+    def run_line(self, number, line):
+        """Run one logical line on the instance; return its exit code."""
+        words = shlex.split(line, comments=True)
+        if not words:
+            return 0
+        if words[0] == "aws":
+            args = magic.split_command(number, line)
+            with moto_gaps.enforced():
+                return cli.run(args, env=self.env, cwd=self.home)
+        done = subprocess.run(words, cwd=self.home, capture_output=True, text=True)
+        sys.stdout.write(done.stdout)
+        sys.stderr.write(done.stderr)
+        return done.returncode
+
+    def run(self, text, namespace=None):
+        """Run shell lines on the instance, each in turn, like a terminal; return the worst exit code."""
+        codes = []
+        try:
+            for number, line in magic.logical_lines(text):
+                codes.append(self.run_line(number, magic.expand_variables(line, self.variables(namespace))))
+        except (magic.CommandError, ValueError) as error:
+            print(f"Not run: {error}")
+            return None
+        except FileNotFoundError as error:
+            print(f"Not run: {error.filename} is not a program on this instance.")
+            return 127
+        return max(codes, default=0)
+
+    def logout(self):
+        """Forget the credentials and remove the scratch home folder."""
+        if self._home is not None:
+            self._home.cleanup()
+            self._home = None
+
+
+def find_instance(name):
+    """The running instance with this Name tag; LoginError if there is none."""
+    found = network.find_instance(name)
+    if found is None:
+        raise LoginError(f"There is no instance named {name}: launch it first "
+                         f"(the run-instances step of chapter 05).")
+    return found
+
+
+def profile_role(instance):
+    """(profile name, role) of an instance; LoginError if it has no profile or the profile no role."""
+    name = instance_name(instance)
+    profile = instance.get("IamInstanceProfile")
+    if not profile:
+        raise LoginError(f"Instance {name} was launched without an instance profile, so EC2 has no role "
+                         f"to get credentials for: every `aws` command on it would find no credentials. "
+                         f"Launch it with --iam-instance-profile Name={network.PROFILE}.")
+    profile_name = profile["Arn"].split("/")[-1]
+    roles = lab.client("iam").get_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]["Roles"]
+    if not roles:
+        raise LoginError(f"Instance profile {profile_name} holds no role, so EC2 has nothing to assume for "
+                         f"{name}. Put the role in it: aws iam add-role-to-instance-profile (chapter 04).")
+    return profile_name, roles[0]
+
+
+def instance_name(instance):
+    """The Name tag of an instance description."""
+    return next((t["Value"] for t in instance.get("Tags", []) if t["Key"] == "Name"), instance["InstanceId"])
+
+
+def trusts(trust_document, service=EC2_SERVICE):
+    """True if a trust policy lets `service` call sts:AssumeRole (an explicit Deny wins)."""
+    allowed = denied = False
+    for st in tables._as_list(trust_document.get("Statement", [])):
+        actions = tables._as_list(st.get("Action", []))
+        if not any(a in ("sts:AssumeRole", "sts:*", "*") for a in actions):
+            continue
+        principal = st.get("Principal", {})
+        services = ["*"] if principal == "*" else tables._as_list(principal.get("Service", []))
+        if service in services or "*" in services:
+            if st.get("Effect") == "Deny":
+                denied = True
+            elif st.get("Effect") == "Allow":
+                allowed = True
+    return allowed and not denied
+
+
+def check_trust(role):
+    """Refuse (TrustError) unless the role's trust policy lets EC2 assume it."""
+    document = tables.as_document(role["AssumeRolePolicyDocument"])
+    if not trusts(document):
+        who = ", ".join(tables.trusted_principals(document)) or "nobody"
+        raise TrustError(f"Role {role['RoleName']} does not trust {EC2_SERVICE} (its trust policy allows: {who}), "
+                         f"so EC2 cannot get credentials for the instance. The permission policies do not matter "
+                         f"here: without trust the role cannot be assumed at all. Fix the trust policy "
+                         f"(aws iam update-assume-role-policy, chapter 02's trustpolicy.json).")
+
+
+def connect(name=network.INSTANCE_NAME):
+    """Log in to an instance as EC2 would provide its credentials; raise LoginError/TrustError."""
+    instance = find_instance(name)
+    profile_name, role = profile_role(instance)
+    check_trust(role)
+    credentials = moto_gaps.instance_credentials(lab.client("sts"), role["Arn"], instance["InstanceId"])
+    home = tempfile.TemporaryDirectory(prefix=f"{name}-home-")
+    return Session(name, instance["InstanceId"], profile_name, role["RoleName"], credentials, home)
+
+
+def login(name=network.INSTANCE_NAME):
+    """Log in to an instance for the following cells; print who we are, or why EC2 cannot."""
+    global _current
+    logout()
+    try:
+        _current = connect(name)
+    except LoginError as error:
+        print(f"Login refused: {error}")
+        return None
+    load_magic()
+    print(f"Logged in to {name} ({_current.instance_id}) with the credentials EC2 gives it:\n"
+          f"  role {_current.role_name} (from instance profile {_current.profile_name}), "
+          f"session name {_current.instance_id}.\n"
+          f"  IAM checks are ON for every `aws` command in %instance / %%instance cells; "
+          f"the home folder is a scratch folder outside the repository.")
+    return _current
+
+
+def logout():
+    """End the current session, if any."""
+    global _current
+    if _current is not None:
+        _current.logout()
+        _current = None
+
+
+def current():
+    """The current session; LoginError if nobody is logged in."""
+    if _current is None:
+        raise LoginError("Not logged in to an instance: run `me = instance.login(\"iamrole-test\")` first.")
+    return _current
+
+
+def run(text, session=None, namespace=None):
+    """Run shell lines on the instance (the current session unless given); return the exit code."""
+    try:
+        session = session or current()
+    except LoginError as error:
+        print(f"Not run: {error}")
+        return None
+    return session.run(text, namespace)
+
+
+def expect_denied(command, session=None, namespace=None):
+    """Run a command on the instance that IAM must refuse; raise AssertionError if it is not refused.
+
+    Prints the CLI's output as usual, then what was checked. Returns the error text.
+    """
+    session = session or current()
+    seen = cli._Tee(sys.stderr)
+    with contextlib.redirect_stderr(seen):
+        code = session.run(command, namespace)
+    text = "".join(seen.seen)
+    if code is None:
+        raise AssertionError(f"This did not run, so nothing was denied: {command}")
+    if not code:
+        raise AssertionError(f"Expected AccessDenied, but this was allowed: {command}")
+    if "AccessDenied" not in text:
+        raise AssertionError(f"This failed, but not because access was denied (exit code {code}): {command}")
+    print("Denied, as expected: AccessDenied from IAM.")
+    return text
+
+
+def sequence_diagram(session=None):
+    """What happened in chapter 05, as a Mermaid sequence diagram."""
+    from helpers import diagrams
+
+    instance_id = session.instance_id if session else "i-..."
+    return diagrams.mermaid(f"""
+sequenceDiagram
+    participant You as You (notebook, administrator)
+    participant EC2
+    participant IAM
+    participant STS
+    participant I as Instance iamrole-test ({instance_id})
+    participant S3
+    You->>EC2: run-instances --iam-instance-profile Name={network.PROFILE}
+    EC2->>IAM: profile -> role umemoto-wordpress-role: does its trust policy allow ec2.amazonaws.com?
+    IAM-->>EC2: yes
+    EC2->>STS: AssumeRole(role, session name {instance_id})
+    STS-->>EC2: temporary key id, secret, session token
+    EC2-->>I: credentials via instance metadata (169.254.169.254)
+    I->>S3: PutObject test.txt, signed with the temporary keys
+    S3->>IAM: may assumed-role/umemoto-wordpress-role/{instance_id} do s3:PutObject on ut-wordpress-s3/test.txt?
+    IAM-->>S3: allowed by S3-Wordpress-ut (anything not allowed: AccessDenied)
+    S3-->>I: upload: ./test.txt to s3://ut-wordpress-s3/test.txt
+""")
+
+
+def load_ipython_extension(ipython):
+    """Register %instance / %%instance (called by login)."""
+    from IPython.core.magic import no_var_expand, register_line_cell_magic
+
+    @register_line_cell_magic
+    @no_var_expand
+    def instance(line, cell=None):
+        """Run shell lines on the logged-in instance: aws commands with its credentials, IAM enforced."""
+        run(line if cell is None else line + "\n" + cell, namespace=ipython.user_ns)
+
+
+def load_magic():
+    """Register %instance in the running IPython, if there is one."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    ipython = get_ipython()
+    if ipython is not None:
+        load_ipython_extension(ipython)

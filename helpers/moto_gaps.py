@@ -1,0 +1,92 @@
+"""Where moto (the lab's emulated AWS) differs from AWS, and the lab's workarounds (chapter 05).
+
+Each difference below has a test in tests/test_moto_gaps.py that checks moto
+still behaves this way; when such a test fails, moto has changed and the
+workaround (or the notebook's sentence about it) can go.
+
+1. The instance's credentials. On AWS, EC2 assumes the instance profile's role
+   for the instance (session name = instance id) and hands the keys over
+   through the instance metadata. In moto, `sts.assume_role` on a role whose
+   trust policy names a Service principal crashes (TypeError) while IAM checks
+   are on, and with checks off it reads no trust policy at all. Workaround:
+   `instance_credentials()` asks STS with checks paused -- the role of EC2 --
+   and helpers.instance checks the trust policy itself before asking.
+
+2. CloudWatch action names. moto names the action it authorises after the
+   request's signing name, `monitoring`, so a policy allowing
+   `cloudwatch:PutMetricData` (the article's) never matches. Workaround:
+   `cloudwatch_action_names()` maps `monitoring:` back to `cloudwatch:` while
+   active; `enforced()` turns IAM checks on with that mapping in place.
+
+Differences with no workaround, which the notebooks mention where they show:
+
+3. moto answers a denied CloudWatch call with an XML error body, which the CLI
+   (speaking CloudWatch's CBOR protocol) cannot read: it prints
+   "An error occurred (403) ... <Code>AccessDenied</Code> ..." instead of
+   "An error occurred (AccessDenied)".
+4. `delete-policy` succeeds on a policy that is still attached; AWS refuses
+   with DeleteConflict. The cleanup of chapter 06 detaches first anyway.
+"""
+import contextlib
+
+# moto's signing-name prefix -> the IAM action prefix AWS uses in policies.
+ACTION_PREFIXES = {"monitoring": "cloudwatch"}
+
+_installed = False
+
+
+@contextlib.contextmanager
+def paused_checks():
+    """Run the block with moto's IAM checks off (as AWS's own services act for you)."""
+    from moto.core import disable_iam_authentication
+
+    with disable_iam_authentication():
+        yield
+
+
+def instance_credentials(sts, role_arn, instance_id):
+    """Temporary keys for the role, as EC2 obtains them for an instance (difference 1).
+
+    The caller must have checked the role's trust policy: moto does not, with checks paused.
+    """
+    with paused_checks():
+        return sts.assume_role(RoleArn=role_arn, RoleSessionName=instance_id)["Credentials"]
+
+
+def _iam_action(action):
+    """`monitoring:PutMetricData` -> `cloudwatch:PutMetricData`; other actions unchanged."""
+    prefix, _, name = action.partition(":")
+    return f"{ACTION_PREFIXES[prefix]}:{name}" if prefix in ACTION_PREFIXES else action
+
+
+@contextlib.contextmanager
+def cloudwatch_action_names():
+    """While active, moto authorises CloudWatch calls as `cloudwatch:*` actions (difference 2)."""
+    global _installed
+    from moto.iam.access_control import IAMRequestBase
+
+    if _installed:  # already active further up the stack
+        yield
+        return
+    original = IAMRequestBase.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self._action = _iam_action(self._action)
+
+    IAMRequestBase.__init__ = __init__
+    _installed = True
+    try:
+        yield
+    finally:
+        IAMRequestBase.__init__ = original
+        _installed = False
+
+
+@contextlib.contextmanager
+def enforced():
+    """Run the block with moto's IAM checks on, CloudWatch actions named as on AWS."""
+    from moto.core import enable_iam_authentication
+
+    with enable_iam_authentication(), cloudwatch_action_names():
+        yield
