@@ -4,6 +4,8 @@
 it, so a typo in a learner's edit is reported with its line and column before
 any command uses the file.
 """
+import os
+
 from IPython.display import Markdown, display
 
 from helpers.iam_steps import POLICY_DIR
@@ -26,7 +28,7 @@ def show(filename):
 
 
 def check(path):
-    """Lint a policy file and print the findings (or that it is clean)."""
+    """Lint a policy file and print the findings (or that it is clean), path relative to here."""
     from helpers import lint
 
-    lint.check_policy_file(path)
+    lint.check_policy_file(os.path.relpath(path))
