@@ -1,0 +1,159 @@
+"""Acting as the instance (helpers/instance.py): login, enforcement, denials, the trust check."""
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from helpers import instance, lab, metrics, network
+
+ROOT = Path(__file__).resolve().parent.parent
+S3_POLICY = "arn:aws:iam::123456789012:policy/S3-Wordpress-ut"
+LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+@pytest.fixture
+def me(capsys):
+    """Logged in to iamrole-test at chapter 06's starting point."""
+    lab.start(chapter=6)
+    session = instance.login("iamrole-test")
+    capsys.readouterr()
+    yield session
+    instance.logout()
+
+
+def test_login_uses_the_role_with_the_instance_id_as_session_name(me, capsys):
+    instance_id = network.find_instance()["InstanceId"]
+    assert me.instance_id == instance_id
+    assert me.arn == f"arn:aws:sts::123456789012:assumed-role/umemoto-wordpress-role/{instance_id}"
+    assert instance.run("aws sts get-caller-identity") == 0
+    assert json.loads(capsys.readouterr().out)["Arn"] == me.arn
+
+
+def test_home_is_a_scratch_folder_outside_the_repository(me):
+    assert me.home.is_dir()
+    assert me.home.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
+    assert not me.home.resolve().is_relative_to(ROOT)
+    home = me.home
+    instance.logout()
+    assert not home.exists()
+
+
+def test_article_steps_3_to_10(me, capsys):
+    steps = """touch test.txt
+aws s3 cp test.txt s3://ut-wordpress-s3
+aws s3 ls s3://ut-wordpress-s3
+rm test.txt
+aws s3 cp s3://ut-wordpress-s3/test.txt ./
+ls test.txt
+aws s3 rm s3://ut-wordpress-s3/test.txt
+aws s3 ls s3://ut-wordpress-s3
+"""
+    assert instance.run(steps) == 0
+    out = capsys.readouterr().out
+    assert "upload: ./test.txt to s3://ut-wordpress-s3/test.txt" in out
+    assert "download: s3://ut-wordpress-s3/test.txt to ./test.txt" in out
+    assert "delete: s3://ut-wordpress-s3/test.txt" in out
+    assert out.rstrip().endswith("delete: s3://ut-wordpress-s3/test.txt")  # the last ls finds nothing
+    assert (me.home / "test.txt").exists()
+    assert not (ROOT / "test.txt").exists() and not (ROOT / "notebooks" / "test.txt").exists()
+
+
+def test_enforcement_is_on_for_the_instance(me, capsys):
+    """The role has no IAM permissions: with checks off this would list the roles."""
+    instance.expect_denied("aws iam list-roles")
+    assert "AccessDenied" in capsys.readouterr().err
+
+
+def test_expect_denied_passes_on_denials(me):
+    for command in ("aws s3 ls", "aws s3 cp test.txt s3://iamrole-lab-other-bucket"):
+        (me.home / "test.txt").touch()
+        assert "AccessDenied" in instance.expect_denied(command)
+
+
+def test_expect_denied_fails_when_access_is_allowed(me):
+    with pytest.raises(AssertionError, match="was allowed"):
+        instance.expect_denied("aws s3 ls s3://ut-wordpress-s3")
+
+
+def test_expect_denied_fails_when_the_error_is_not_a_denial(me):
+    with pytest.raises(AssertionError, match="not because access was denied"):
+        instance.expect_denied("aws s3 cp missing.txt s3://ut-wordpress-s3")
+
+
+def test_detaching_the_s3_policy_denies_the_upload_at_once(me):
+    (me.home / "test.txt").touch()
+    iam = lab.client("iam")
+    iam.detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=S3_POLICY)
+    instance.expect_denied("aws s3 cp test.txt s3://ut-wordpress-s3")
+    iam.attach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=S3_POLICY)
+    assert instance.run("aws s3 cp test.txt s3://ut-wordpress-s3") == 0
+
+
+def test_instance_reads_its_tag_and_publishes_a_metric(me):
+    name = me.tag("Name")
+    assert name == "iamrole-test"
+    times = metrics.sample_times(2)
+    for value, when in zip([10.0, 20.0], times):
+        assert me.run(f"aws cloudwatch put-metric-data --namespace {metrics.NAMESPACE} "
+                      f"--metric-name {metrics.METRIC} --dimensions InstanceName=$NAME --unit Percent "
+                      f"--value {value} --timestamp {when}", {"NAME": name}) == 0
+    assert list(metrics.read_back(name)["Average"]) == [10.0, 20.0]
+
+
+def test_instance_variable_expands(me, capsys):
+    assert instance.run("aws ec2 describe-tags --filters Name=resource-id,Values=$INSTANCE_ID") == 0
+    assert '"Value": "iamrole-test"' in capsys.readouterr().out
+
+
+def test_login_refuses_a_role_that_does_not_trust_ec2(me, capsys):
+    lab.client("iam").update_assume_role_policy(RoleName="umemoto-wordpress-role", PolicyDocument=LAMBDA_TRUST)
+    with pytest.raises(instance.TrustError, match="does not trust ec2.amazonaws.com"):
+        instance.connect("iamrole-test")
+    assert instance.login("iamrole-test") is None
+    assert "Login refused" in capsys.readouterr().out
+    assert instance.run("aws sts get-caller-identity") is None  # logged out
+    assert "Not logged in" in capsys.readouterr().out
+
+
+def test_login_refuses_a_profile_without_role(me):
+    lab.client("iam").remove_role_from_instance_profile(
+        InstanceProfileName="umemoto-wordpress-profile", RoleName="umemoto-wordpress-role")
+    with pytest.raises(instance.LoginError, match="holds no role"):
+        instance.connect("iamrole-test")
+
+
+def test_login_refuses_an_instance_without_profile(me):
+    ids = network.prerequisites()
+    lab.client("ec2").run_instances(ImageId=network.AMI, MinCount=1, MaxCount=1, SubnetId=ids["SubnetId"],
+                                    TagSpecifications=[{"ResourceType": "instance",
+                                                        "Tags": [{"Key": "Name", "Value": "no-profile"}]}])
+    with pytest.raises(instance.LoginError, match="without an instance profile"):
+        instance.connect("no-profile")
+
+
+def test_login_refuses_a_missing_instance(me):
+    with pytest.raises(instance.LoginError, match="no instance named"):
+        instance.connect("nothing-here")
+
+
+@pytest.mark.parametrize("document, expected", [
+    ({"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}, True),
+    ({"Statement": {"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]},
+                    "Action": ["sts:AssumeRole"]}}, True),
+    ({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}, False),
+    ({"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:TagSession"}]}, False),
+    ({"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+                    {"Effect": "Deny", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}, False),
+    ({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                     "Action": "sts:AssumeRole"}]}, False),
+])
+def test_trusts(document, expected):
+    assert instance.trusts(document) is expected
+
+
+def test_commands_outside_a_session_say_how_to_log_in(capsys):
+    instance.logout()
+    assert instance.run("aws s3 ls") is None
+    assert "instance.login" in capsys.readouterr().out
