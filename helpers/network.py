@@ -181,9 +181,40 @@ def launch_instance(name=INSTANCE_NAME):
 
 
 def rebuild():
-    """What chapter 05 leaves behind: network, bucket and instance (used by lab.start(chapter=6+))."""
+    """What chapter 05 leaves behind: network, buckets and instance (used by lab.start(chapter=6+))."""
     bucket()
+    bucket(OTHER_BUCKET)
     launch_instance()
+
+
+def diagram(name=INSTANCE_NAME):
+    """The instance in its network, with the profile, role and what the role reaches (chapter 05)."""
+    from helpers import diagrams
+
+    found = find_instance(name)
+    if found is None:
+        return diagrams.mermaid(f'flowchart LR\n    none["no instance named {name}"]')
+    profile = found.get("IamInstanceProfile", {}).get("Arn", "(no profile)").split("/")[-1]
+    return diagrams.mermaid(f"""
+flowchart LR
+    you["You (administrator's PC)"]
+    igw["Internet gateway"]
+    subgraph vpc["VPC {VPC_CIDR}"]
+        subgraph subnet["Public subnet {SUBNET_CIDR}"]
+            ec2["EC2 {name}<br/>{found['InstanceId']}<br/>{found.get('PrivateIpAddress')}"]
+        end
+    end
+    sg["Security group {SG_NAME}<br/>SSH from {SSH_FROM}"]
+    prof["Instance profile {profile}"]
+    role["Role umemoto-wordpress-role"]
+    bucket[("S3 bucket {BUCKET}")]
+    cw[("CloudWatch metrics")]
+    you -- SSH, key {KEY_NAME} --> igw --> ec2
+    sg -.- ec2
+    ec2 -- launched with --> prof -- holds --> role
+    role -. S3-Wordpress-ut .-> bucket
+    role -. CloudWatch-Wordpress-ut .-> cw
+""")
 
 
 def network_table():
