@@ -13,6 +13,7 @@ line; `$NAME` is replaced by the notebook variable NAME, as a shell would.
 """
 import re
 import shlex
+from pathlib import Path
 
 CONTINUATIONS = ("\\", "`", "^")
 VARIABLE = re.compile(r"\$(\w+)|\$\{(\w+)\}")
@@ -79,6 +80,17 @@ def parse_commands(text, namespace=None):
     return commands
 
 
+def lint_file_arguments(words):
+    """Lint every existing file:// JSON argument; print findings so typos show with line and column."""
+    from helpers import lint
+
+    for word in words:
+        path = Path(word[len("file://"):]) if word.startswith("file://") else None
+        if path and path.suffix == ".json" and path.is_file():
+            for finding in lint.lint_file(path):
+                print(lint.format_finding(finding))
+
+
 def run_text(text, namespace=None, runner=None):
     """Parse and run every command; print a clear message instead of raising on bad input."""
     from helpers import cli
@@ -92,7 +104,10 @@ def run_text(text, namespace=None, runner=None):
     if not commands:
         print("Nothing to run: type an AWS CLI command, e.g. %aws sts get-caller-identity")
         return None
-    codes = [runner(words) for words in commands]  # like a terminal: every line runs
+    codes = []
+    for words in commands:  # like a terminal: every line runs
+        lint_file_arguments(words)
+        codes.append(runner(words))
     return max(codes)
 
 

@@ -68,3 +68,19 @@ def test_run_text_runs_every_command_like_a_terminal():
 def test_empty_cell_explains_usage(capsys):
     assert magic.run_text("\n  \n", runner=lambda w: 0) is None
     assert "Nothing to run" in capsys.readouterr().out
+
+
+def test_policy_files_given_to_a_command_are_linted_first(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]\n}\n')
+    calls = []
+    magic.run_text(f"aws iam create-policy --policy-name B --policy-document file://{bad}", runner=calls.append)
+    out = capsys.readouterr().out
+    assert f"{bad}:3:" in out and "Allow" in out
+    assert len(calls) == 1  # the command still runs, so the learner sees AWS's own answer too
+
+
+def test_clean_policy_files_print_nothing_extra(capsys):
+    from helpers.iam_steps import POLICY_DIR
+    magic.run_text(f"aws iam create-policy --policy-document file://{POLICY_DIR / 's3policy.json'}", runner=lambda w: 0)
+    assert capsys.readouterr().out == ""
