@@ -44,7 +44,8 @@ def delete_buckets(names=BUCKETS):
         if keys:
             s3.delete_objects(Bucket=name, Delete={"Objects": keys})
         s3.delete_bucket(Bucket=name)
-        done.append(f"bucket {name} emptied ({len(keys)} objects) and deleted")
+        emptied = f"emptied ({len(keys)} object{'s' if len(keys) > 1 else ''}) and " if keys else ""
+        done.append(f"bucket {name} {emptied}deleted")
     return done
 
 

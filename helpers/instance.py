@@ -240,7 +240,7 @@ def run(text, session=None, namespace=None):
 def expect_denied(command, session=None, namespace=None):
     """Run a command on the instance that IAM must refuse; raise AssertionError if it is not refused.
 
-    Prints the CLI's output as usual, then what was checked. Returns the error text.
+    Prints the CLI's output as usual, then what was checked.
     """
     session = session or current()
     seen = cli._Tee(sys.stderr)
@@ -254,7 +254,6 @@ def expect_denied(command, session=None, namespace=None):
     if "AccessDenied" not in text:
         raise AssertionError(f"This failed, but not because access was denied (exit code {code}): {command}")
     print("Denied, as expected: AccessDenied from IAM.")
-    return text
 
 
 def sequence_diagram(session=None):
@@ -271,7 +270,7 @@ sequenceDiagram
     participant I as Instance iamrole-test ({instance_id})
     participant S3
     You->>EC2: run-instances --iam-instance-profile Name={network.PROFILE}
-    EC2->>IAM: profile -> role umemoto-wordpress-role: does its trust policy allow ec2.amazonaws.com?
+    EC2->>IAM: profile → role umemoto-wordpress-role. Does its trust policy allow ec2.amazonaws.com?
     IAM-->>EC2: yes
     EC2->>STS: AssumeRole(role, session name {instance_id})
     STS-->>EC2: temporary key id, secret, session token

@@ -209,11 +209,13 @@ flowchart LR
     role["Role umemoto-wordpress-role"]
     bucket[("S3 bucket {BUCKET}")]
     cw[("CloudWatch metrics")]
-    you -- SSH, key {KEY_NAME} --> igw --> ec2
+    you -->|"SSH, key {KEY_NAME}"| igw
+    igw --> ec2
     sg -.- ec2
-    ec2 -- launched with --> prof -- holds --> role
-    role -. S3-Wordpress-ut .-> bucket
-    role -. CloudWatch-Wordpress-ut .-> cw
+    ec2 -->|launched with| prof
+    prof -->|holds| role
+    role -.->|S3-Wordpress-ut| bucket
+    role -.->|CloudWatch-Wordpress-ut| cw
 """)
 
 

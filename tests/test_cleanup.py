@@ -28,7 +28,8 @@ def test_everything_leaves_nothing(everything_made):
     done = cleanup.everything(quiet=True)
     assert cleanup.inventory().empty
     assert done[0].startswith("instance iamrole-test")
-    assert "bucket ut-wordpress-s3 emptied (1 objects) and deleted" in done
+    assert "bucket ut-wordpress-s3 emptied (1 object) and deleted" in done
+    assert "bucket iamrole-lab-other-bucket deleted" in done
     assert done[-1] == "key pair umemoto_kadai_1 deleted"
 
 

@@ -66,10 +66,13 @@ def test_enforcement_is_on_for_the_instance(me, capsys):
     assert "AccessDenied" in capsys.readouterr().err
 
 
-def test_expect_denied_passes_on_denials(me):
+def test_expect_denied_passes_on_denials(me, capsys):
     for command in ("aws s3 ls", "aws s3 cp test.txt s3://iamrole-lab-other-bucket"):
         (me.home / "test.txt").touch()
-        assert "AccessDenied" in instance.expect_denied(command)
+        instance.expect_denied(command)
+        captured = capsys.readouterr()
+        assert "AccessDenied" in captured.err
+        assert captured.out.endswith("Denied, as expected: AccessDenied from IAM.\n")
 
 
 def test_expect_denied_fails_when_access_is_allowed(me):
