@@ -21,7 +21,7 @@ REBUILD = {
     2: ("role umemoto-wordpress-role", iam_steps.create_role),
     3: ("2 attachments", iam_steps.attach_policies),
     4: ("instance profile umemoto-wordpress-profile", iam_steps.create_instance_profile),
-    5: ("network, bucket ut-wordpress-s3, instance iamrole-test", network.rebuild),
+    5: ("network, 2 buckets, instance iamrole-test", network.rebuild),
 }
 
 
