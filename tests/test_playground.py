@@ -1,0 +1,95 @@
+"""The policy playground (helpers/playground.py): predictions, real calls as the instance, the widgets."""
+import json
+
+import pytest
+
+from helpers import explain, lab
+from helpers import playground as pg
+
+S3_POLICY = "S3-Wordpress-ut"
+DENY_PUT = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::ut-wordpress-s3/*"}]}, indent=2)
+BAD_JSON = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Deny",, }\n  ]\n}'
+
+
+@pytest.fixture
+def built():
+    """The account at chapter 07's start (tests/conftest.py empties it before every test)."""
+    lab.start(chapter=7)
+
+
+def test_predict_uses_the_given_policies():
+    article = explain.load_policies()
+    put = pg.predict("s3:PutObject", pg.OBJECT_ARN, article)
+    assert put.decision == "allow" and str(put.deciding) == "s3policy statement #2"
+    assert pg.predict("s3:ListBucket", pg.OBJECT_ARN, article).decision == "implicit deny"
+    denied = pg.predict("s3:PutObject", pg.OBJECT_ARN, {**article, "custom": DENY_PUT})
+    assert denied.decision == "explicit deny" and denied.deciding.policy == "custom"
+    assert 'style="color:#cf222e">explicit deny</b>' in pg.decision_html(denied)
+
+
+def test_call_problems_explain_what_a_request_needs():
+    assert pg.call_problem("s3:PutObject", pg.OBJECT_ARN) == ""
+    assert "acts on an object" in pg.call_problem("s3:GetObject", pg.BUCKET_ARN)
+    assert "never a pattern" in pg.call_problem("s3:PutObject", pg.BUCKET_ARN + "/*")
+    assert "use the bucket ARN" in pg.call_problem("s3:ListBucket", pg.OBJECT_ARN)
+    assert 'set the resource to *' in pg.call_problem("ec2:DescribeTags", pg.BUCKET_ARN)
+    assert "no real call for s3:PutBucketPolicy" in pg.call_problem("s3:PutBucketPolicy", pg.BUCKET_ARN)
+    assert pg.real_call("s3:GetObject", pg.BUCKET_ARN).outcome == "not run"
+
+
+def test_real_calls_agree_with_predictions_for_the_article_policies(built):
+    table = pg.predict_and_call()
+    assert list(table["action"]) == list(pg.CALLS)
+    assert set(table["agree"]) == {"yes"}, repr(table)
+    outcome = dict(zip(table["action"], table["real call"]))
+    assert outcome["s3:PutObject"] == outcome["cloudwatch:PutMetricData"] == "allowed"
+    assert outcome["s3:ListAllMyBuckets"] == outcome["iam:ListRoles"] == "AccessDenied"
+    other = pg.compare("s3:PutObject", pg.OTHER_OBJECT_ARN)
+    assert (other["prediction"], other["real call"], other["agree"]) == ("implicit deny", "AccessDenied", "yes")
+
+
+def test_detaching_and_a_custom_deny_change_both_sides(built):
+    assert pg.set_attached(S3_POLICY, False) == f"Detached {S3_POLICY} from {pg.ROLE}."
+    row = pg.compare("s3:GetObject", pg.OBJECT_ARN)
+    assert (row["prediction"], row["real call"], row["agree"]) == ("implicit deny", "AccessDenied", "yes")
+    pg.set_attached(S3_POLICY, True)
+    done, message = pg.put_custom(DENY_PUT)
+    assert done, message
+    row = pg.compare("s3:PutObject", pg.OBJECT_ARN)
+    assert row["prediction"] == "explicit deny" and row["real call"] == "AccessDenied"
+    assert row["deciding statement"] == f"{pg.CUSTOM_POLICY} (inline) statement #1"
+    assert "Removed" in pg.remove_custom()
+    assert pg.compare("s3:PutObject", pg.OBJECT_ARN)["real call"] == "allowed"
+
+
+def test_bad_json_gives_line_and_column_and_changes_nothing(built):
+    document, messages = pg.read_custom(BAD_JSON)
+    assert document is None and messages[0].startswith("error: line 4, col 23:")
+    done, message = pg.put_custom(BAD_JSON)
+    assert not done and "line 4, col 23" in message and "your text is kept" in message
+    assert lab.client("iam").list_role_policies(RoleName=pg.ROLE)["PolicyNames"] == []
+
+
+def test_widgets_update_live_and_keep_the_learners_text(built):
+    ui = pg.Playground()
+    assert "decision" in ui.decision._dom_classes
+    before = ui.decision.value
+    assert "allow" in before and "S3-Wordpress-ut statement #2" in before
+    ui.action.value = "s3:ListAllMyBuckets"
+    assert ui.resource.value == "*" and "implicit deny" in ui.decision.value
+    ui.action.value = "s3:PutObject"
+    ui.custom_on.value = True
+    ui.editor.value = BAD_JSON
+    assert ui.editor.value == BAD_JSON
+    assert "line 4, col 23" in ui.lint_note.value and "allow" in ui.decision.value
+    ui.call()
+    assert "allowed" in ui.result.value and "matches the prediction" in ui.result.value
+    assert "your text is kept" in ui.status.value and ui.editor.value == BAD_JSON
+    ui.editor.value = DENY_PUT
+    assert "explicit deny" in ui.decision.value
+    ui.call()
+    assert "AccessDenied" in ui.result.value and "matches the prediction" in ui.result.value
+    ui.toggles[S3_POLICY].value = False
+    assert f"Detached {S3_POLICY}" in ui.status.value
+    assert S3_POLICY not in pg.attached_names()
