@@ -346,9 +346,9 @@ class Playground:
 
         self.role = role
         self.action = widgets.Combobox(value="s3:PutObject", options=list(CALLS), description="Action",
-                                       placeholder="service:Action", ensure_option=False)
+                                       placeholder="service:Action", ensure_option=False).add_class("action")
         self.resource = widgets.Combobox(value=OBJECT_ARN, options=RESOURCES, description="Resource",
-                                         ensure_option=False, layout=widgets.Layout(width="34em"))
+                                         ensure_option=False, layout=widgets.Layout(width="34em")).add_class("resource")
         attached = attached_names(role)
         self.toggles = {name: widgets.Checkbox(value=name in attached, description=name, indent=False)
                         for name in ARTICLE_POLICIES}
