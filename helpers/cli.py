@@ -50,14 +50,36 @@ def _working_dir(path):
         os.chdir(saved)
 
 
+# botocore data loaders (service models, endpoints, CLI data), one per data path, shared by every command.
+_loaders = {}
+
+
+def _driver():
+    """A fresh CLI driver whose session reuses this kernel's parsed service models.
+
+    Each command gets its own botocore session, so its credentials, region and
+    profile come from the environment *now* (e.g. an instance's credentials passed
+    in `env`) and no `--region`/`--profile` carries over to the next command. Only
+    the data loader is shared: it holds the parsed JSON of the service models,
+    which never change, and parsing them again was most of a command's time.
+    """
+    from awscli.clidriver import create_clidriver
+    from botocore.loaders import create_loader
+
+    driver = create_clidriver()
+    data_path = driver.session.get_config_variable("data_path")
+    if data_path not in _loaders:
+        _loaders[data_path] = create_loader(data_path)
+    driver.session.register_component("data_loader", _loaders[data_path])
+    return driver
+
+
 def run(args, env=None, cwd=None):
     """Run one AWS CLI command (args without the leading 'aws'); return its exit code."""
-    from awscli.clidriver import create_clidriver
-
     tee = _Tee(sys.stderr)
     with _patched_environ(env), _working_dir(cwd), contextlib.redirect_stderr(tee):
         try:
-            code = create_clidriver().main(list(args))
+            code = _driver().main(list(args))
         except SystemExit as exit_:  # argparse exits on usage errors
             code = exit_.code if isinstance(exit_.code, int) else 2
     sys.stderr.flush()
