@@ -35,10 +35,17 @@ class MotoBackend:
 
     def reset(self):
         """Empty the emulated account and re-seed ids so outputs repeat."""
+        from moto.core.base_backend import BackendDict
         from moto.moto_api._internal import mock_random
 
         self.start()
+        used = list(BackendDict._instances)
         self._mock.reset()
+        # Resetting one service can re-create another's backend before the seed below
+        # (after a terminated instance, Auto Scaling's reset makes EC2's), which shifts
+        # every later id. Drop those, so every backend is created after seeding.
+        for backends in used:
+            backends.clear()
         mock_random.seed(SEED)
 
     def client(self, service):

@@ -9,11 +9,9 @@ from helpers import cleanup, instance, lab
 
 @pytest.fixture
 def everything_made(capsys):
-    """Everything chapters 01-05 make, plus an object in the bucket and the other bucket."""
+    """Everything chapters 01-05 make, plus an object in the bucket."""
     lab.start(chapter=6)
-    s3 = lab.client("s3")
-    s3.put_object(Bucket="ut-wordpress-s3", Key="test.txt", Body=b"")
-    s3.create_bucket(Bucket="iamrole-lab-other-bucket", CreateBucketConfiguration={"LocationConstraint": lab.region()})
+    lab.client("s3").put_object(Bucket="ut-wordpress-s3", Key="test.txt", Body=b"")
     capsys.readouterr()
 
 
