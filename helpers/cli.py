@@ -5,25 +5,12 @@ print exactly as the CLI does, while moto (running here too) answers them.
 A failing command never raises: the CLI prints its error and a hint follows.
 """
 import contextlib
+import io
 import os
+import re
 import sys
 
 from helpers import hints
-
-
-class _Tee:
-    """A text stream that copies everything written to it into a list."""
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.seen = []
-
-    def write(self, text):
-        self.seen.append(text)
-        return self.stream.write(text)
-
-    def __getattr__(self, name):
-        return getattr(self.stream, name)
 
 
 @contextlib.contextmanager
@@ -36,6 +23,17 @@ def _patched_environ(extra):
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+@contextlib.contextmanager
+def _program_name(name):
+    """Temporarily set sys.argv[0], which argparse prints in usage errors."""
+    saved = sys.argv[:1]
+    sys.argv[:1] = [name]
+    try:
+        yield
+    finally:
+        sys.argv[:1] = saved
 
 
 @contextlib.contextmanager
@@ -74,17 +72,29 @@ def _driver():
     return driver
 
 
+CHOICES = re.compile(r"argument (command|operation): Invalid choice, valid choices are:\n.*?\n\n\n", re.S)
+V2_NOTE = re.compile(r"usage: \r?Note: AWS CLI version 2.*?\n\n", re.S)
+
+
+def tidy_usage_error(text):
+    """Drop the CLI's v2 advert and its page-long list of valid choices; keep 'maybe you meant'."""
+    text = V2_NOTE.sub("", text)
+    return CHOICES.sub(r"argument \1: Invalid choice (the full list of choices is left out here).\n\n", text)
+
+
 def run(args, env=None, cwd=None):
     """Run one AWS CLI command (args without the leading 'aws'); return its exit code."""
-    tee = _Tee(sys.stderr)
-    with _patched_environ(env), _working_dir(cwd), contextlib.redirect_stderr(tee):
+    errors = io.StringIO()
+    with _patched_environ(env), _working_dir(cwd), _program_name("aws"), contextlib.redirect_stderr(errors):
         try:
             code = _driver().main(list(args))
         except SystemExit as exit_:  # argparse exits on usage errors
             code = exit_.code if isinstance(exit_.code, int) else 2
+    text = tidy_usage_error(errors.getvalue())
+    sys.stdout.flush()
+    sys.stderr.write(text)
     sys.stderr.flush()
-    if code:
-        hint = hints.hint_for("".join(tee.seen))
-        if hint:
-            print(f"Hint: {hint}")
+    hint = hints.hint_for(text, args) if code else None
+    if hint:
+        print(f"Hint: {hint}", flush=True)
     return code

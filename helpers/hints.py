@@ -31,28 +31,68 @@ def made_in(message):
     return "it has not been created yet, or its name is misspelled: compare it with the article's names."
 
 
-def hint_for(stderr_text):
-    """The hint for a CLI error text, or None when there is nothing useful to add."""
-    text = stderr_text
+POLICY_OPTIONS = ("--policy-document", "--assume-role-policy-document")
+
+
+def forgotten_file_prefix(args):
+    """The policy option whose value is a bare .json path (it needs file://), or None."""
+    for option, value in zip(args, args[1:]):
+        if option in POLICY_OPTIONS and value.endswith(".json") and not value.startswith(("file://", "{")):
+            return option, value
+    return None
+
+
+def not_found(text, args):
+    """The hint for NoSuchEntity / NoSuchBucket, which depends on what the command tried."""
+    operation = args[1] if len(args) > 1 else ""
+    if operation.startswith(("detach-", "remove-")):
+        return "It is not attached (already detached or removed, perhaps by an earlier run of this cell); safe to continue."
+    if operation.startswith(("delete-", "rb")) or (args[:1] == ["s3"] and operation in ("rb", "rm")):
+        return "Already deleted, perhaps by an earlier run of this cell; safe to continue."
+    return "Not found: " + made_in(text)
+
+
+def hint_for(stderr_text, args=()):
+    """The hint for a failed command's error text (and its arguments), or None when there is nothing to add."""
+    text, args = stderr_text, list(args)
     if "(EntityAlreadyExists)" in text or "BucketAlreadyOwnedByYou" in text:
         return f"Already created (perhaps by an earlier run of this cell); safe to continue. {RESET_ADVICE}"
     if "(NoSuchEntity)" in text or "NoSuchBucket" in text:
-        return "Not found: " + made_in(text)
+        return not_found(text, args)
     if "(LimitExceeded)" in text and "InstanceSessionsPerInstanceProfile" in text:
         return "An instance profile holds exactly one role, and this one already has it; safe to continue."
+    if "IP already in use" in text or "InvalidIPAddress.InUse" in text:
+        return ("An instance with this private IP already exists (launched by an earlier run). "
+                "The %%launch cell looks the instance up by its Name tag first, so it never launches twice.")
     if "Unable to load paramfile" in text:
         match = re.search(r"file://(\S+?)[,:\s]", text)
         name = re.split(r"[\\/]", match.group(1))[-1] if match else "FILE.json"
         return (f"The file was not found. In this lab the policy files live in ../policies/: "
                 f"use file://../policies/{name} (the article's C:\\policies\\ path is on the author's PC).")
+    if forgotten_file_prefix(args):
+        option, value = forgotten_file_prefix(args)
+        return (f"{option} {value} sends the text '{value}' itself as the policy. "
+                f"Put file:// in front so the CLI reads the file: {option} file://{value}")
+    if "Trust Policy statement actions can only be" in text or "Has prohibited field Resource" in text:
+        return ("This is not a trust policy: a role's trust policy names a Principal and only sts:AssumeRole* "
+                "actions, and has no Resource. Did you give a permission policy (e.g. s3policy.json) instead of trustpolicy.json?")
     if "(MalformedPolicyDocument)" in text or "Invalid JSON" in text:
         return ("The policy document is not valid: check its JSON (commas, quotes, brackets) and "
-                "its elements. `python -m helpers lint FILE` shows the exact line and column.")
-    if "(AccessDenied)" in text or "AccessDenied" in text:
-        return ("Denied by IAM: no attached policy allows this action on this resource "
-                "(or one denies it). `helpers.explain` shows which statement decided.")
-    if "(InvalidClientTokenId)" in text or "Unable to locate credentials" in text:
-        return "These credentials are not valid here. Run `lab.start(chapter=N)` in this notebook first."
-    if re.search(r"Invalid choice|the following arguments are required|Unknown options", text):
-        return "Check the command's spelling against the article; `%aws iam help` lists IAM's commands."
+                "its elements. `lab.lint(\"FILE\")` shows the exact line and column.")
+    if "AccessDenied" in text:
+        bucket = " (or the bucket name is misspelled: S3 says AccessDenied for a bucket you may not use, even one that does not exist)" if args[:1] == ["s3"] else ""
+        return ("Denied by IAM: no attached policy allows this action on this resource, or one denies it"
+                f"{bucket}. `helpers.explain.explain(action, resource, policies)` shows which statement decides.")
+    if "InvalidAccessKeyId" in text or "(InvalidClientTokenId)" in text:
+        return ("These credentials are not valid (any more): the account was reset or rebuilt. "
+                "Log in again with `me = instance.login(\"iamrole-test\")`, or run `lab.start(chapter=N)`.")
+    if "Unable to locate credentials" in text:
+        return "No credentials: run this notebook's `lab.start(chapter=N)` cell first."
+    if "Invalid choice" in text:
+        return ("Check the command's spelling against the article; the closest valid names are listed "
+                "above under 'maybe you meant'.")
+    if "the following arguments are required" in text:
+        return "Add the missing option named above; compare the command with the article's."
+    if "Unknown options" in text:
+        return "Check the options' spelling against the article; every option starts with --."
     return None

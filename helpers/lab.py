@@ -8,6 +8,7 @@ generator so outputs repeat, loads the `%aws` magic and quietly rebuilds what
 the chapters before `chapter` made, so any notebook runs alone on a fresh kernel.
 """
 import inspect
+import sys
 
 from helpers import backends, iam_steps, network
 
@@ -49,16 +50,38 @@ def region():
 
 
 def load_magic():
-    """Register %aws in the running IPython, if there is one."""
+    """Register %aws, %%launch and %instance, and clear AWS errors, in the running IPython, if any."""
     try:
         from IPython import get_ipython
     except ImportError:
         return
     ipython = get_ipython()
     if ipython is not None:
-        from helpers import magic
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from helpers import instance, magic, network
 
         magic.load_ipython_extension(ipython)
+        network.load_ipython_extension(ipython)
+        instance.load_ipython_extension(ipython)
+        ipython.set_custom_exc((ClientError, BotoCoreError), show_aws_error)
+
+
+def show_aws_error(shell, kind, error, tb, tb_offset=None):
+    """Print an AWS error raised in a cell as one line plus a hint, instead of a long traceback."""
+    from helpers import hints
+
+    print(f"{kind.__name__}: {error}", file=sys.stderr, flush=True)
+    hint = hints.hint_for(str(error))
+    print(f"Hint: {hint or 'check the names against the article, or run lab.start(chapter=N) to rebuild.'}", flush=True)
+
+
+def lint(*paths):
+    """Check policy files and print each problem with its line and column (or that the file is fine)."""
+    from helpers import lint as linter
+
+    for path in paths:
+        linter.check_policy_file(path)
 
 
 def rebuild(chapter):
@@ -75,8 +98,11 @@ def rebuild(chapter):
 
 def start(chapter=0):
     """Start (or restart) the lab at the beginning of `chapter`; print a short banner."""
+    from helpers import instance
+
     global _chapter
     _chapter = chapter
+    instance.logout()
     backend().reset()
     load_magic()
     made = rebuild(chapter)
@@ -87,7 +113,10 @@ def start(chapter=0):
 
 
 def reset():
-    """Empty the emulated account: nothing the course made is left."""
+    """Empty the emulated account: nothing the course made is left (and any instance login ends)."""
+    from helpers import instance
+
+    instance.logout()
     backend().reset()
     print("The emulated account is empty. Run the chapter's cells again, or `lab.start(chapter=N)` to rebuild.")
 

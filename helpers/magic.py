@@ -17,7 +17,7 @@ from pathlib import Path
 
 CONTINUATIONS = ("\\", "`", "^")
 VARIABLE = re.compile(r"\$(\w+)|\$\{(\w+)\}")
-WINDOWS_PATH = re.compile(r"file://[A-Za-z]:\\")
+WINDOWS_PATH = re.compile(r"file://[A-Za-z]:[\\/]")
 
 
 class CommandError(ValueError):
@@ -65,6 +65,8 @@ def split_command(number, line):
         raise CommandError(f"Line {number}: {error} — check that every quote you open is closed.") from None
     if words and words[0] == "aws":
         words = words[1:]
+    if words and words[0] == "aws":
+        raise CommandError(f"Line {number}: 'aws' is written twice; write it once (or not at all after %aws).")
     if not words and line.strip().startswith("aws"):
         raise CommandError(f"Line {number}: 'aws' needs a service and a command, e.g. aws iam list-roles")
     return words
@@ -81,14 +83,18 @@ def parse_commands(text, namespace=None):
 
 
 def lint_file_arguments(words):
-    """Lint every existing file:// JSON argument; print findings so typos show with line and column."""
+    """Lint every existing file:// JSON argument; print findings; True if any is an error AWS would refuse."""
     from helpers import lint
 
+    refused = False
     for word in words:
         path = Path(word[len("file://"):]) if word.startswith("file://") else None
         if path and path.suffix == ".json" and path.is_file():
-            for finding in lint.lint_file(path):
+            findings = lint.lint_file(path)
+            for finding in findings:
                 print(lint.format_finding(finding))
+            refused = refused or any(f.severity == "error" for f in findings)
+    return refused
 
 
 def run_text(text, namespace=None, runner=None):
@@ -106,7 +112,10 @@ def run_text(text, namespace=None, runner=None):
         return None
     codes = []
     for words in commands:  # like a terminal: every line runs
-        lint_file_arguments(words)
+        if lint_file_arguments(words):
+            print("Not sent to AWS: fix the error(s) above first; AWS would refuse the document too.")
+            codes.append(1)
+            continue
         codes.append(runner(words))
     return max(codes)
 

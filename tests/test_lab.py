@@ -119,4 +119,32 @@ def test_malformed_policy_file_prints_cli_error_and_hint(tmp_path, capsys):
     assert cli.run(["iam", "create-policy", "--policy-name", "Bad", "--policy-document", f"file://{bad}"]) != 0
     captured = capsys.readouterr()
     assert "MalformedPolicyDocument" in captured.err
-    assert "python -m helpers lint" in captured.out
+    assert "lab.lint(" in captured.out
+
+
+def test_usage_errors_are_trimmed_and_named_aws(capsys):
+    lab.start(chapter=0)
+    assert cli.run(["iam", "creat-policy"]) != 0
+    err = capsys.readouterr().err
+    assert "aws: error: argument operation: Invalid choice" in err
+    assert "attach-role-policy" not in err and "AWS CLI version 2" not in err
+    assert "* create-policy" in err
+
+
+def test_lint_prints_findings_with_positions(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",, }]}')
+    lab.lint(bad)
+    assert f"{bad}:1:" in capsys.readouterr().out
+
+
+def test_aws_errors_in_cells_print_one_line_and_a_hint(capsys):
+    from botocore.exceptions import ClientError
+    lab.start(chapter=0)
+    try:
+        lab.client("iam").get_role(RoleName="umemoto-wordpress-role")
+    except ClientError as error:
+        lab.show_aws_error(None, type(error), error, None)
+    captured = capsys.readouterr()
+    assert captured.err.startswith("NoSuchEntityException: An error occurred (NoSuchEntity)")
+    assert "02-Role" in captured.out

@@ -77,7 +77,17 @@ def test_policy_files_given_to_a_command_are_linted_first(tmp_path, capsys):
     magic.run_text(f"aws iam create-policy --policy-name B --policy-document file://{bad}", runner=calls.append)
     out = capsys.readouterr().out
     assert f"{bad}:3:" in out and "Allow" in out
-    assert len(calls) == 1  # the command still runs, so the learner sees AWS's own answer too
+    assert "Not sent to AWS" in out and calls == []  # AWS would refuse it too; nothing is sent
+
+
+def test_doubled_aws_is_explained():
+    with pytest.raises(magic.CommandError, match="'aws' is written twice"):
+        magic.parse_commands("aws aws iam list-roles")
+
+
+def test_forward_slash_windows_path_is_explained_too():
+    with pytest.raises(magic.CommandError, match=r"file://\.\./policies/"):
+        magic.parse_commands("aws iam create-policy --policy-document file://C:/policies/s3policy.json")
 
 
 def test_clean_policy_files_print_nothing_extra(capsys):
