@@ -27,6 +27,7 @@ ROLE = iam_steps.ROLE
 PROFILE = iam_steps.PROFILE
 BUCKET_ARN = f"arn:aws:s3:::{network.BUCKET}"
 OBJECT_ARN = BUCKET_ARN + "/test.txt"
+ANY_OBJECT_ARN = BUCKET_ARN + "/some/other-key.bin"  # an object no answer should name by chance
 OTHER_BUCKET_ARN = f"arn:aws:s3:::{network.OTHER_BUCKET}"
 OTHER_OBJECT_ARN = OTHER_BUCKET_ARN + "/test.txt"
 EC2 = "ec2.amazonaws.com"
@@ -34,6 +35,12 @@ LAMBDA = "lambda.amazonaws.com"
 NEW_ROLE = "umemoto-new-role"
 S3_WRITES = ("s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl", "s3:DeleteBucket",
              "s3:PutBucketPolicy")
+# Reads beyond listing and downloading, each with the resource it acts on, in the
+# order the hints name them: what s3:Get* / s3:List* grant besides the two needed.
+S3_OTHER_READS = (("s3:GetObjectAcl", OBJECT_ARN), ("s3:GetBucketPolicy", BUCKET_ARN),
+                  ("s3:ListBucketVersions", BUCKET_ARN), ("s3:ListBucketMultipartUploads", BUCKET_ARN),
+                  ("s3:GetObjectVersion", OBJECT_ARN), ("s3:GetBucketAcl", BUCKET_ARN),
+                  ("s3:GetObjectTagging", OBJECT_ARN), ("s3:ListMultipartUploadParts", OBJECT_ARN))
 
 
 @dataclass
@@ -104,6 +111,16 @@ def lint_errors(answer, ignore=("resource-mismatch",)):
     return [where(f) for f in lint.lint_text(text) if f.severity == "error" and f.code not in ignore]
 
 
+def version_problems(document):
+    """The hint when a policy does not say "Version": "2012-10-17" (the course always does)."""
+    if "Version" not in document:
+        return [f'add "Version": "{lint.VERSION}" as the first line inside {{ '
+                "(it names the policy language; without it AWS falls back to the old 2008-10-17)"]
+    if document["Version"] == "2008-10-17":
+        return [f'write "Version": "{lint.VERSION}": 2008-10-17 is the old policy language']
+    return []
+
+
 def allows(document, action, resource):
     """True when the document allows `action` on `resource` (explain.py's evaluation)."""
     return explain.explain(action, resource, {"answer": document}).allowed
@@ -132,8 +149,32 @@ def read_only_problems(document):
     for action in S3_WRITES:
         if allows(document, action, OBJECT_ARN) or allows(document, action, BUCKET_ARN):
             problems.append(f"this policy also allows {action} — read-only means no writes")
+    problems.extend(other_read_problems(document))
     if allows(document, "s3:GetObject", OTHER_OBJECT_ARN) or allows(document, "s3:ListBucket", OTHER_BUCKET_ARN):
         problems.append(f'this policy also reaches other buckets: name {BUCKET_ARN} in Resource, not "*"')
+    return problems
+
+
+def other_read_problems(document):
+    """Hints for reads the policy allows besides ListBucket and GetObject, blaming wildcards.
+
+    A wildcard that also matches a write (s3:*) is left to the write hints.
+    """
+    extra = [a for a, resource in S3_OTHER_READS if allows(document, a, resource)]
+    patterns = dict.fromkeys(p for s in statements(document) if s.get("Effect") == "Allow"
+                             for p in tables._as_list(s.get("Action", []))
+                             if isinstance(p, str) and ("*" in p or "?" in p))
+    problems, explained = [], set()
+    for pattern in patterns:
+        def matches(action, pattern=pattern):
+            return explain.wildcard_match(pattern, action, ignore_case=True)
+        matched = [a for a in extra if matches(a)]
+        explained.update(matched)
+        if matched and not any(matches(w) for w in S3_WRITES):
+            problems.append(f"{pattern} also allows {' and '.join(matched[:2])}: name the two actions "
+                            "you need, s3:ListBucket and s3:GetObject")
+    problems.extend(f"this policy also allows {a}: the exercise asks for listing and downloading only"
+                    for a in extra if a not in explained)
     return problems
 
 
@@ -146,7 +187,7 @@ def check_read_only_policy(answer):
     errors = lint_errors(answer)
     if errors:
         return not_yet(*errors)
-    problems = read_only_problems(document)
+    problems = version_problems(document) + read_only_problems(document)
     if problems:
         return not_yet(*problems)
     return correct("ListBucket on the bucket, GetObject on its objects, and no writes.")
@@ -174,7 +215,10 @@ def arn_problem(action, arn):
             return "ListBucket applies to the bucket ARN: remove /*"
         return f"ListBucket acts on the bucket: {arn} does not match {BUCKET_ARN}"
     if match(arn, OBJECT_ARN) and not match(arn, OTHER_OBJECT_ARN):
-        return None
+        if match(arn, ANY_OBJECT_ARN):
+            return None
+        what = "covers only some objects" if "*" in arn or "?" in arn else "names one object"
+        return f"{short(action)}: {arn} {what}; the policy should cover every object: {BUCKET_ARN}/*"
     if match(arn, BUCKET_ARN):
         return f"{short(action)} needs an object ARN: add /*"
     return f"{short(action)} acts on objects: {arn} does not match {OBJECT_ARN}"
@@ -217,16 +261,45 @@ def trust_problems(document, service):
     return [f"this trust policy trusts {who}, but the role must trust {service}"]
 
 
+TRUST_ACTIONS_ONLY = ("Trust Policy statement actions can only be sts:AssumeRole, "
+                      "sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity")
+# What IAM answers (MalformedPolicyDocument) to a trust policy with these lint errors.
+AWS_REFUSES_TRUST = {
+    "unknown-action": TRUST_ACTIONS_ONLY,
+    "unknown-service": TRUST_ACTIONS_ONLY,
+    "action-in-trust": TRUST_ACTIONS_ONLY,
+    "service-principal": "Invalid principal in policy",
+    "aws-principal": "Invalid principal in policy",
+    "resource-in-trust": "Has prohibited field Resource",
+    "principal-missing": "Missing required field Principal",
+}
+
+
+def trust_lint_verdict(answer):
+    """Not yet with the linter's errors, each with IAM's own refusal where we know it; or None."""
+    findings = [f for f in lint.lint_text(answer if isinstance(answer, str) else json.dumps(answer, indent=2))
+                if f.severity == "error" and f.code != "resource-mismatch"]
+    if not findings:
+        return None
+    refused = [f for f in findings if f.code in AWS_REFUSES_TRUST]
+    hints = [where(f) + (f' — IAM says: "{AWS_REFUSES_TRUST[f.code]}"' if f in refused else "")
+             for f in findings]
+    if not refused:
+        return not_yet(*hints)
+    return not_yet(*hints, lead="AWS would refuse this trust policy with MalformedPolicyDocument "
+                                "(create-role fails). The linter shows where and why:")
+
+
 @_safe
 def check_trust_policy(answer):
     """Exercise 02.1: repair a trust policy so that EC2 may assume the role."""
     document, verdict = read_policy(answer)
     if verdict:
         return verdict
-    errors = lint_errors(answer, ignore=())
-    if errors:
-        return not_yet(*errors)
-    problems = trust_problems(document, EC2)
+    verdict = trust_lint_verdict(answer)
+    if verdict:
+        return verdict
+    problems = version_problems(document) + trust_problems(document, EC2)
     if problems:
         return not_yet(*problems)
     return correct(f"The EC2 service ({EC2}) may now call sts:AssumeRole on the role.")
@@ -292,19 +365,18 @@ INSTANCE_CALLS = (
     Request("aws ec2 describe-tags", "ec2:DescribeTags", "*"),
     Request("aws iam list-roles", "iam:ListRoles", "*"),
 )
-YES = {"allowed", "allow", "yes", "true", "ok", "succeeds"}
-NO = {"accessdenied", "access denied", "denied", "deny", "no", "false", "fails"}
 
 
-def as_prediction(value):
-    """True (allowed), False (denied) or None for an answer value."""
+def prediction_problem(number, value):
+    """The hint when the answer for call `number` is not a real boolean, else None."""
     if isinstance(value, bool):
-        return value
+        return None
+    if value is None:
+        return f"call {number}: no answer yet: write True (allowed) or False (AccessDenied)"
     if isinstance(value, str):
-        key = value.strip().lower()
-        if key in YES or key in NO:
-            return key in YES
-    return None
+        return (f"call {number}: answer True or False, not {value!r} "
+                "(Python's True and False, without quotes)")
+    return f"call {number}: answer True (allowed) or False (AccessDenied), not {value!r}"
 
 
 def predictions(answer, count):
@@ -338,9 +410,10 @@ def check_predictions(answer, requests, role=ROLE):
         return not_yet(f"{role} has no policies yet: run this chapter's attach cells first")
     hints, right = [], 0
     for number, request in enumerate(requests, 1):
-        guess = as_prediction(given.get(number))
-        if guess is None:
-            hints.append(f'call {number}: answer True (allowed) or False (AccessDenied), not {given.get(number)!r}')
+        guess = given.get(number)
+        problem = prediction_problem(number, guess)
+        if problem:
+            hints.append(problem)
             continue
         explanation = explain.explain(request.action, request.resource, documents)
         if guess == explanation.allowed:
@@ -417,13 +490,14 @@ def check_launch_profile(answer):
                        "that holds the role: give the profile's name")
     if key == "Arn":
         by_arn = {p["Arn"]: p for p in profiles.values()}
-        if ":instance-profile/" not in value or value not in by_arn:
-            return not_yet(f"{value} is not the ARN of an instance profile here "
+        if ":instance-profile/" not in value:
+            return not_yet(f"{value} is not the ARN of an instance profile "
                            "(those contain :instance-profile/)")
+        if value not in by_arn:
+            return not_yet(missing_profile(value, "with the ARN", profiles, "Arn"))
         profile = by_arn[value]
     elif value not in profiles:
-        known = ", ".join(profiles) or "none yet (run this chapter's cells)"
-        return not_yet(f"there is no instance profile named {value}; the account has: {known}")
+        return not_yet(missing_profile(value, "named", profiles, "InstanceProfileName"))
     else:
         profile = profiles[value]
     if not profile["Roles"]:
@@ -431,9 +505,37 @@ def check_launch_profile(answer):
     return correct(f"EC2 finds {profile['Roles'][0]['RoleName']} inside {profile['InstanceProfileName']}.")
 
 
+def missing_profile(value, how, profiles, field):
+    """The hint for an instance profile (by name or ARN) that the account does not hold."""
+    if not profiles:
+        return (f"there is no instance profile {how} {value} yet: create it first "
+                "(chapter 04: run its create-instance-profile and add-role-to-instance-profile cells)")
+    name = value.rsplit("/", 1)[-1]
+    if field == "Arn" and name in profiles:
+        return f"{value} is not the ARN of {name} in this account; its ARN is {profiles[name]['Arn']}"
+    known = ", ".join(p[field] for p in profiles.values())
+    return f"there is no instance profile {how} {value}; the account has: {known}"
+
+
+def command_lines(answer):
+    """The command lines of an answer (a string or a list of them), continuations joined.
+
+    Lines that are only the `%%aws` cell magic are dropped; the rest keep their prefix.
+    """
+    texts = [answer] if isinstance(answer, str) else answer
+    lines = [line.strip() for text in texts
+             for line in text.replace("\\\n", " ").replace("\\\r\n", " ").splitlines()]
+    return [line for line in lines if line and line not in ("%%aws", "%aws")]
+
+
 def parse_command(text):
-    """(subcommand, {option: value}) of an `aws iam ...` command line."""
+    """(subcommand, {option: value}) of an `aws iam ...` command line.
+
+    A leading `%aws` or `%%aws` (the lab's magics) and `aws` are optional, as in the magic.
+    """
     words = shlex.split(text.replace("\\\n", " "))
+    if words[:1] and words[0] in ("%%aws", "%aws"):
+        words = words[1:]
     if words[:1] == ["aws"]:
         words = words[1:]
     if words[:1] == ["iam"]:
@@ -469,10 +571,10 @@ def command_problems(subcommand, options):
 def check_switch_role(answer):
     """Exercise 04.2: the commands, in order, that make the profile hold umemoto-new-role instead."""
     if isinstance(answer, str):
-        answer = [line for line in answer.splitlines() if line.strip()]
+        answer = [answer]
     if not isinstance(answer, (list, tuple)) or not all(isinstance(c, str) for c in answer):
         return not_yet('answer with a list of command strings, e.g. ["aws iam ...", "aws iam ..."]')
-    parsed = [parse_command(c) for c in answer if c.strip()]
+    parsed = [parse_command(c) for c in command_lines(answer)]
     names = [name for name, _ in parsed]
     if any(n in ("delete-instance-profile", "create-instance-profile") for n in names):
         return not_yet("no need to delete or re-create the profile: keep it and swap the role inside it")
@@ -553,7 +655,7 @@ def check_upload_fix(answer):
     errors = lint_errors(answer)
     if errors:
         return not_yet(*errors)
-    problems = upload_problems(document)
+    problems = version_problems(document) + upload_problems(document)
     if problems:
         return not_yet(*problems)
     return correct("s3:Put* matched PutObject too; a Deny beats every Allow, so it must be narrow.")

@@ -43,6 +43,9 @@ EXTRA_SERVICE_PRINCIPALS = (
     "monitoring.rds.amazonaws.com", "export.rds.amazonaws.com",
     "ops.apigateway.amazonaws.com", "replicator.lambda.amazonaws.com",
 )
+BOM = "\ufeff"
+BOM_MESSAGE = "the file starts with a byte-order mark (BOM): IAM refuses it (MalformedPolicyDocument)"
+BOM_HINT = "save the file as UTF-8 without BOM (Windows editors often add one)"
 EXAMPLE_POLICY = '{"Version": "2012-10-17", "Statement": [...]}'
 NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 BAREWORD = re.compile(r"[A-Za-z_][A-Za-z0-9_:*./-]*")
@@ -187,6 +190,8 @@ class _Parser:
             return JsonError(pos, f"text must be in double quotes: {word}", f'write "{word}"')
         if ch == ",":
             return JsonError(pos, f"expected {wanted} but found ','", "delete the extra comma")
+        if ch == BOM and pos == 0:
+            return JsonError(pos, "the text starts with a byte-order mark (BOM)", BOM_HINT)
         if ord(ch) > 127:
             return JsonError(pos, f"unexpected character {ch!r} (U+{ord(ch):04X})",
                              _character_hint(ch))
@@ -409,10 +414,15 @@ def lint_text(text, path="<policy>"):
 
 
 def lint_file(path):
-    """All findings for the policy file at `path` (a missing file is one finding)."""
+    """All findings for the policy file at `path` (a missing file is one finding).
+
+    A leading UTF-8 byte-order mark is an error at 1:1 (IAM refuses the document
+    with MalformedPolicyDocument); the rest of the file is checked as if it were
+    not there, so columns are those an editor shows.
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8")  # not utf-8-sig: a BOM is a finding
     except FileNotFoundError:
         return [Finding(str(path), 0, 0, "error", "file not found",
                         f"check the name; the current folder is {Path.cwd()}", "missing")]
@@ -422,7 +432,10 @@ def lint_file(path):
     except UnicodeDecodeError as e:
         return [Finding(str(path), 0, 0, "error", "not UTF-8 text",
                         f"save the file as UTF-8 ({e.reason})", "encoding")]
-    return lint_text(text, str(path))
+    if not text.startswith(BOM):
+        return lint_text(text, str(path))
+    return [Finding(str(path), 1, 1, "error", BOM_MESSAGE, BOM_HINT, "bom"),
+            *lint_text(text[len(BOM):], str(path))]
 
 
 def _check_policy(report, root):

@@ -26,6 +26,12 @@ Differences with no workaround, which the notebooks mention where they show:
    "An error occurred (AccessDenied)".
 4. `delete-policy` succeeds on a policy that is still attached; AWS refuses
    with DeleteConflict. The cleanup of chapter 06 detaches first anyway.
+5. `create-role` stores any trust policy without checking it. AWS refuses one
+   whose action is not sts:AssumeRole* ("Trust Policy statement actions can
+   only be sts:AssumeRole, ...") or whose service principal does not exist
+   ("Invalid principal in policy"), both with MalformedPolicyDocument; moto
+   creates the role (exercise 2.1's broken trust policy included). The
+   linter points at both mistakes; exercise 2.1's checker quotes AWS's refusal.
 """
 import contextlib
 

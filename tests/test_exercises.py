@@ -90,6 +90,34 @@ def test_read_only_typo_in_action_uses_the_linter():
     rejects(ex.check_read_only_policy, answer, "did you mean s3:GetObject?")
 
 
+def test_read_only_wildcards_grant_more_than_list_and_download():
+    answer = policy(allow(["s3:List*", "s3:Get*"], [BUCKET, BUCKET + "/*"]))
+    verdict = rejects(ex.check_read_only_policy, answer,
+                      "s3:Get* also allows s3:GetObjectAcl and s3:GetBucketPolicy: name the two actions you need",
+                      "s3:List* also allows s3:ListBucketVersions and s3:ListBucketMultipartUploads")
+    assert "read-only means no writes" not in verdict.message
+
+
+def test_read_only_an_extra_read_action_named_outright():
+    answer = policy(allow("s3:ListBucket", BUCKET), allow(["s3:GetObject", "s3:GetObjectAcl"], BUCKET + "/*"))
+    rejects(ex.check_read_only_policy, answer,
+            "this policy also allows s3:GetObjectAcl: the exercise asks for listing and downloading only")
+
+
+def test_read_only_s3_star_gets_the_write_hints_not_the_wildcard_one():
+    answer = policy(allow("s3:*", [BUCKET, BUCKET + "/*"]))
+    verdict = rejects(ex.check_read_only_policy, answer, "this policy also allows s3:PutObject")
+    assert "s3:* also allows" not in verdict.message
+
+
+def test_read_only_needs_version_2012_10_17():
+    document = json.loads(ex.SOLUTIONS["01-read-only"])
+    del document["Version"]
+    rejects(ex.check_read_only_policy, json.dumps(document, indent=2), 'add "Version": "2012-10-17"')
+    rejects(ex.check_read_only_policy, {**document, "Version": "2008-10-17"},
+            'write "Version": "2012-10-17": 2008-10-17 is the old policy language')
+
+
 def test_read_only_accepts_a_dict():
     assert ex.check_read_only_policy(json.loads(ex.SOLUTIONS["01-read-only"])).ok
 
@@ -97,6 +125,14 @@ def test_read_only_accepts_a_dict():
 def test_arns_starter_hints():
     rejects(ex.check_arns, ex.STARTERS["01-arns"], "ListBucket applies to the bucket ARN: remove /*",
             "GetObject needs an object ARN: add /*", 'AWS requires "*"')
+
+
+def test_arns_one_object_is_not_every_object():
+    answer = {**ex.SOLUTIONS["01-arns"], "s3:GetObject": BUCKET + "/test.txt"}
+    rejects(ex.check_arns, answer, f"GetObject: {BUCKET}/test.txt names one object; "
+                                   f"the policy should cover every object: {BUCKET}/*")
+    answer = {**ex.SOLUTIONS["01-arns"], "s3:PutObject": BUCKET + "/test*"}
+    rejects(ex.check_arns, answer, "covers only some objects; the policy should cover every object")
 
 
 def test_arns_star_for_s3_is_too_broad():
@@ -118,6 +154,30 @@ def test_trust_starter_gets_both_typos_with_positions():
     rejects(ex.check_trust_policy, ex.STARTERS["02-trust"],
             'line 7, col 20: misspelled service principal "ec2.amazonaws.co" (did you mean ec2.amazonaws.com?)',
             "line 9, col 17: unknown action sts:AssumeRoles (did you mean sts:AssumeRole?)")
+
+
+def test_trust_starter_says_aws_refuses_it():
+    """AWS does not store the starter: IAM answers MalformedPolicyDocument (create-role fails)."""
+    verdict = rejects(ex.check_trust_policy, ex.STARTERS["02-trust"],
+                      "AWS would refuse this trust policy with MalformedPolicyDocument",
+                      '"ec2.amazonaws.co" (did you mean ec2.amazonaws.com?) — '
+                      'IAM says: "Invalid principal in policy"',
+                      "(did you mean sts:AssumeRole?) — IAM says: \"Trust Policy statement actions can only be "
+                      "sts:AssumeRole, sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity\"")
+    assert "store" not in verdict.message
+
+
+def test_trust_lint_errors_aws_accepts_get_no_refusal_lead():
+    """Only errors IAM is known to refuse get the MalformedPolicyDocument lead."""
+    answer = trust({"Service": "ec2.amazonaws.com"}).replace('"Allow"', '"Alow"')
+    verdict = rejects(ex.check_trust_policy, answer, 'invalid Effect "Alow" (did you mean Allow?)')
+    assert "IAM says" not in verdict.message
+
+
+def test_trust_needs_version():
+    document = json.loads(ex.TRUST_SOLUTION)
+    del document["Version"]
+    rejects(ex.check_trust_policy, document, 'add "Version": "2012-10-17"')
 
 
 def trust(principal, action="sts:AssumeRole", **extra):
@@ -169,9 +229,10 @@ def test_five_calls_all_false_names_the_allowing_statement(built):
 
 
 def test_five_calls_incomplete_or_odd_answers(built):
-    rejects(ex.check_five_calls, {1: True, 2: False}, "call 3: answer True (allowed) or False")
+    rejects(ex.check_five_calls, {1: True, 2: False}, "call 3: no answer yet: write True (allowed) or False")
     rejects(ex.check_five_calls, {1: "maybe", 2: False, 3: False, 4: True, 5: False}, "not 'maybe'")
-    assert ex.check_five_calls(["allowed", "AccessDenied", "denied", "yes", "no"]).ok
+    rejects(ex.check_five_calls, ["allowed", "AccessDenied", "denied", "yes", "no"],
+            "call 1: answer True or False, not 'allowed'", "call 4: answer True or False, not 'yes'")
 
 
 def test_five_calls_follow_the_backend(built):
@@ -195,12 +256,43 @@ def test_after_detach_wrong_answers(built):
 
 # --- chapter 04 -------------------------------------------------------------------------
 
+def test_launch_profile_arn_before_the_profile_exists():
+    lab.start(chapter=3)  # the role, no instance profile yet
+    verdict = rejects(ex.check_launch_profile,
+                      "Arn=arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile",
+                      "there is no instance profile with the ARN "
+                      "arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile yet: create it first",
+                      "chapter 04")
+    assert "is not the ARN" not in verdict.message
+    rejects(ex.check_launch_profile, "Name=umemoto-wordpress-profile",
+            "there is no instance profile named umemoto-wordpress-profile yet: create it first")
+
+
+def test_launch_profile_arn_of_another_account_or_kind(built):
+    rejects(ex.check_launch_profile, "Arn=arn:aws:iam::111111111111:instance-profile/umemoto-wordpress-profile",
+            "is not the ARN of umemoto-wordpress-profile in this account; its ARN is "
+            "arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile")
+    rejects(ex.check_launch_profile, "Arn=arn:aws:iam::123456789012:policy/S3-Wordpress-ut",
+            "is not the ARN of an instance profile (those contain :instance-profile/)")
+
+
 def test_launch_profile_wrong_answers(built):
     rejects(ex.check_launch_profile, "Name=umemoto-wordpress-role", "is the role")
     rejects(ex.check_launch_profile, "Arn=arn:aws:iam::123456789012:role/umemoto-wordpress-role", "is the role")
     rejects(ex.check_launch_profile, "Name=umemoto-wordpress-profil", "no instance profile named umemoto-wordpress-profil")
     rejects(ex.check_launch_profile, "umemoto-wordpress-profile", "Name=PROFILE-NAME")
     assert ex.check_launch_profile("Arn=arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile").ok
+
+
+def test_switch_role_accepts_the_magic_prefixes():
+    remove, add = ex.SOLUTIONS["04-switch-role"]
+    assert ex.check_switch_role(["%" + remove, "%%" + add]).ok
+    assert ex.check_switch_role([remove.replace("aws ", "%aws ", 1).replace(" iam ", " aws iam ", 1),
+                                 add.removeprefix("aws ")]).ok  # "%aws aws iam ..." and "iam ..."
+    cell = "%%aws\n" + remove.replace(" --role-name", " \\\n    --role-name") + "\n" + add
+    assert ex.check_switch_role(cell).ok, ex.check_switch_role(cell)
+    verdict = rejects(ex.check_switch_role, ["%aws " + add, "%aws " + remove], "remove first, then add")
+    assert "unknown command" not in verdict.message
 
 
 def test_switch_role_wrong_answers():
@@ -216,6 +308,12 @@ def test_switch_role_wrong_answers():
 
 # --- chapter 05 -------------------------------------------------------------------------
 
+def test_upload_fix_needs_version():
+    document = json.loads(ex.SOLUTIONS["05-upload-denied"])
+    del document["Version"]
+    rejects(ex.check_upload_fix, document, 'add "Version": "2012-10-17"')
+
+
 def test_upload_fix_wrong_answers():
     broken = ex.BROKEN_UPLOAD_POLICY
     rejects(ex.check_upload_fix, broken, "still denied by policy statement #3 (NoAclChanges)",
@@ -227,6 +325,15 @@ def test_upload_fix_wrong_answers():
     rejects(ex.check_upload_fix, bucket_only, "PutObject needs an object ARN: add /*")
     everywhere = ex.SOLUTIONS["05-upload-denied"].replace('"arn:aws:s3:::ut-wordpress-s3/*"', '"*"')
     rejects(ex.check_upload_fix, everywhere, "uploads to every other bucket")
+
+
+def test_instance_calls_need_real_booleans(built):
+    answer = {**ex.SOLUTIONS["05-instance-calls"], 1: "yes", 2: "no"}
+    verdict = rejects(ex.check_instance_calls, answer, "call 1: answer True or False, not 'yes'",
+                      "call 2: answer True or False, not 'no'", "3 of 5 right")
+    assert "call 3" not in verdict.message
+    rejects(ex.check_instance_calls, {**ex.SOLUTIONS["05-instance-calls"], 4: 1}, "call 4: answer True (allowed) "
+            "or False (AccessDenied), not 1")
 
 
 def test_instance_calls_wrong_answers(built):

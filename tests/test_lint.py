@@ -436,9 +436,30 @@ def test_missing_file_is_one_finding(tmp_path):
 
 
 def test_file_with_byte_order_mark(tmp_path):
+    """IAM refuses a document that starts with a BOM: an error at 1:1, then the rest as usual."""
     path = tmp_path / "bom.json"
     path.write_text(identity(effect='"Alow"'), encoding="utf-8-sig")
-    assert [(f.line, f.col) for f in lint_file(path)] == [(5, 17)]
+    bom, effect = lint_file(path)
+    assert (bom.line, bom.col, bom.severity, bom.code) == (1, 1, "error", "bom")
+    assert bom.hint == "save the file as UTF-8 without BOM (Windows editors often add one)"
+    assert "MalformedPolicyDocument" in bom.message
+    assert (effect.line, effect.col) == (5, 17)  # columns as an editor shows them
+
+
+def test_byte_order_mark_alone_is_reported(tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_text(identity(), encoding="utf-8-sig")
+    assert [format_finding(f) for f in lint_file(path)] == [
+        f"{path}:1:1: error: the file starts with a byte-order mark (BOM): IAM refuses it "
+        "(MalformedPolicyDocument) (save the file as UTF-8 without BOM (Windows editors often add one))"]
+    path.write_text(identity(), encoding="utf-8")
+    assert lint_file(path) == []
+
+
+def test_text_with_byte_order_mark():
+    [f] = lint_text("\ufeff" + identity())
+    assert (f.line, f.col, f.code) == (1, 1, "json")
+    assert f.hint == "save the file as UTF-8 without BOM (Windows editors often add one)"
 
 
 def test_check_policy_file_ok(capsys):

@@ -97,3 +97,13 @@ def test_moto_still_deletes_attached_policies(launched):
     lab.client("iam").delete_policy(PolicyArn=CW_POLICY)
     assert "CloudWatch-Wordpress-ut" not in {
         p["PolicyName"] for p in lab.client("iam").list_policies(Scope="Local")["Policies"]}
+
+
+def test_moto_still_creates_roles_with_a_trust_policy_aws_refuses():
+    """Difference 5: AWS refuses exercise 2.1's starter (MalformedPolicyDocument); moto stores it."""
+    from helpers import exercises
+
+    lab.start(chapter=1)
+    broken = exercises.STARTERS["02-trust"]
+    role = lab.client("iam").create_role(RoleName="broken-trust", AssumeRolePolicyDocument=broken)["Role"]
+    assert role["AssumeRolePolicyDocument"] == json.loads(broken)
