@@ -1,7 +1,7 @@
 """Delete everything the course made, in the order AWS demands (chapter 06).
 
 AWS refuses to delete a thing something else still uses (DeleteConflict,
-DependencyViolation, BucketNotEmpty), so the users go first:
+DependencyViolation, BucketNotEmpty), so dependents go before what they depend on:
 
     terminate the instance -> empty and delete the buckets
     -> remove the role from the instance profile -> delete the instance profile

@@ -17,6 +17,11 @@ rm, ls) as programs in a scratch home folder under the system temp folder.
 Steps: find_instance -> profile_role -> check_trust -> credentials -> run
 `expect_denied(command)` runs a command that must be refused, and raises
 AssertionError if it was allowed.
+
+The instance's shell is no real shell: each line runs one program. Lines with
+redirection, pipes, `&&`, `;` or command substitution are refused with a message
+(rather than passing `>` to the program as a word). Outside a session, `%instance`
+and `expect_denied` print how to log in instead of raising.
 """
 import contextlib
 import shlex
@@ -33,6 +38,54 @@ from helpers import cli, lab, magic, moto_gaps, network, tables
 EC2_SERVICE = "ec2.amazonaws.com"
 
 _current = None
+
+NO_SHELL = ("this lab's instance shell runs one program per line without redirection or pipes "
+            "(no >, <, |, &&, ;, $( ) or backticks). Put each command on its own line.")
+
+
+class _Tee:
+    """A text stream that copies everything written to it into a list."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.seen = []
+
+    def write(self, text):
+        self.seen.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def shell_operator(line):
+    """The first shell operator outside quotes in a line (">", "|", "&&", "$(", "`", ...), or None.
+
+    Follows bash's quoting: nothing is special inside single quotes; inside double
+    quotes only $( and backticks are; a # that starts a word begins a comment.
+    """
+    quote = None
+    index = 0
+    while index < len(line):
+        char, pair = line[index], line[index:index + 2]
+        if quote == "'":
+            quote = None if char == "'" else quote
+        elif char == "\\":
+            index += 1  # an escaped character is literal
+        elif pair == "$(" or char == "`":
+            return pair if pair == "$(" else char
+        elif quote == '"':
+            quote = None if char == '"' else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1].isspace()):
+            return None
+        elif pair in ("&&", "||", ">>", "<<"):
+            return pair
+        elif char in "><|;&":
+            return char
+        index += 1
+    return None
 
 
 class LoginError(Exception):
@@ -106,10 +159,19 @@ class Session:
         return done.returncode
 
     def run(self, text, namespace=None):
-        """Run shell lines on the instance, each in turn, like a terminal; return the worst exit code."""
+        """Run shell lines on the instance, each in turn, like a terminal; return the worst exit code.
+
+        Nothing runs if any line uses a shell operator (see `shell_operator`).
+        """
+        lines = list(magic.logical_lines(text))
+        for number, line in lines:
+            operator = shell_operator(line)
+            if operator:
+                print(f"Not run: {NO_SHELL} Line {number} uses {operator}: {line.strip()}")
+                return None
         codes = []
         try:
-            for number, line in magic.logical_lines(text):
+            for number, line in lines:
                 codes.append(self.run_line(number, magic.expand_variables(line, self.variables(namespace))))
         except (magic.CommandError, ValueError) as error:
             print(f"Not run: {error}")
@@ -232,7 +294,7 @@ def run(text, session=None, namespace=None):
     try:
         session = session or current()
     except LoginError as error:
-        print(f"Not run: {error}")
+        print(error)
         return None
     return session.run(text, namespace)
 
@@ -240,10 +302,15 @@ def run(text, session=None, namespace=None):
 def expect_denied(command, session=None, namespace=None):
     """Run a command on the instance that IAM must refuse; raise AssertionError if it is not refused.
 
-    Prints the CLI's output as usual, then what was checked.
+    Prints the CLI's output as usual, then what was checked. Outside a session it
+    prints how to log in and returns None: nothing was checked.
     """
-    session = session or current()
-    seen = cli._Tee(sys.stderr)
+    try:
+        session = session or current()
+    except LoginError as error:
+        print(f"Nothing checked. {error}")
+        return None
+    seen = _Tee(sys.stderr)
     with contextlib.redirect_stderr(seen):
         code = session.run(command, namespace)
     text = "".join(seen.seen)
@@ -294,7 +361,10 @@ def load_ipython_extension(ipython):
 
 
 def load_magic():
-    """Register %instance in the running IPython, if there is one."""
+    """Register %instance / %%instance in the running IPython, if there is one; needs no session.
+
+    Before `login`, the magics print how to log in (see `run`).
+    """
     try:
         from IPython import get_ipython
     except ImportError:

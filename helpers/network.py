@@ -156,6 +156,29 @@ def find_instance(name=INSTANCE_NAME):
     return instances[0] if instances else None
 
 
+def instance_to_terminate(name=INSTANCE_NAME):
+    """The id of the instance with this Name tag, for terminate-instances (chapter 06); safe to repeat.
+
+    A live instance: its id. One already terminated (or shutting down): says so and
+    returns that id, so terminating and waiting again just confirm it. None at all:
+    says so and returns None.
+    """
+    found = find_instance(name)
+    if found:
+        return found["InstanceId"]
+    reservations = _client("ec2").describe_instances(Filters=_by_name(name) + [
+        {"Name": "instance-state-name", "Values": ["shutting-down", "terminated"]}])["Reservations"]
+    gone = [i for r in reservations for i in r["Instances"]]
+    if gone:
+        instance_id = gone[-1]["InstanceId"]
+        print(f"Instance {name} ({instance_id}) is already terminated; "
+              f"running the commands again only confirms it.")
+        return instance_id
+    print(f"There is no instance named {name}: nothing to terminate. "
+          f"`lab.start(chapter=6)` rebuilds the chapter's starting point.")
+    return None
+
+
 def launch_instance(name=INSTANCE_NAME):
     """The article's `aws ec2 run-instances` in boto3 (chapter 05), unless the instance already exists.
 

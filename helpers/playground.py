@@ -11,6 +11,10 @@ of `show()` only wire them together.
     read_custom(text) / put_custom(text)  lint a policy typed by the learner, then put it on
                                           the role as an inline policy (bad JSON: line:col, no change)
 
+After `lab.reset()` (no role in the account), `predict`, `predict_and_call`,
+`show` and `remove_custom` print that the role is missing and how to rebuild it,
+and return None, instead of raising.
+
 Steps of a real call: check the resource fits the action -> make sure the lab's
 bucket (and object, for GetObject) exist, as the administrator -> log in as the
 instance (helpers.instance.connect) -> call with IAM enforced -> log out.
@@ -201,9 +205,26 @@ def real_call(action, resource, instance_name=network.INSTANCE_NAME):
 
 # --- predictions and comparisons ----------------------------------------------------------
 
+def role_exists(role=ROLE):
+    """True if the role is in the account; otherwise print how to rebuild it and return False."""
+    try:
+        lab.client("iam").get_role(RoleName=role)
+        return True
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchEntity":
+            raise
+    print(f"The role {role} does not exist yet: run `lab.start(chapter=7)` to rebuild the chapter's starting point.")
+    return False
+
+
 def predict(action, resource, policies=None, role=ROLE):
-    """How IAM decides `action` on `resource` under `policies` (default: the role's, from the backend)."""
+    """How IAM decides `action` on `resource` under `policies` (default: the role's, from the backend).
+
+    None (with a message) when the role's policies are asked for and the role does not exist.
+    """
     if policies is None:
+        if not role_exists(role):
+            return None
         policies = role_policies.documents(role)
     return explain.explain(action, resource, policies)
 
@@ -249,6 +270,8 @@ class Comparison:
 
 def predict_and_call(action=None, resource=None, role=ROLE):
     """A table comparing prediction and real call: for one action, or every supported one."""
+    if not role_exists(role):
+        return None
     pairs = [(action, resource)] if action else [(a, None) for a in CALLS]
     return Comparison([compare(a, r, role) for a, r in pairs])
 
@@ -305,6 +328,8 @@ def put_custom(text, role=ROLE):
         lab.client("iam").put_role_policy(RoleName=role, PolicyName=CUSTOM_POLICY,
                                           PolicyDocument=json.dumps(document))
     except ClientError as error:
+        if error.response["Error"]["Code"] == "NoSuchEntity":
+            return False, f"Not applied: the role {role} does not exist yet: run `lab.start(chapter=7)` to rebuild it."
         return False, f"Not applied: AWS refused the policy ({error.response['Error'].get('Message')})."
     note = f" The linter notes: {'; '.join(messages)}" if messages else ""
     return True, f"Put {CUSTOM_POLICY} on {role} as an inline policy.{note}"
@@ -313,7 +338,13 @@ def put_custom(text, role=ROLE):
 def remove_custom(role=ROLE):
     """Delete the playground's inline policy from the role, if it is there; return a message."""
     iam = lab.client("iam")
-    if CUSTOM_POLICY in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+    try:
+        names = iam.list_role_policies(RoleName=role)["PolicyNames"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchEntity":
+            raise
+        return f"The role {role} does not exist yet: run `lab.start(chapter=7)` to rebuild it."
+    if CUSTOM_POLICY in names:
         iam.delete_role_policy(RoleName=role, PolicyName=CUSTOM_POLICY)
         return f"Removed the inline policy {CUSTOM_POLICY} from {role}."
     return f"{role} has no inline policy {CUSTOM_POLICY}."
@@ -446,9 +477,11 @@ class Playground:
 
 
 def show(role=ROLE):
-    """Display the playground for the role; return the Playground (its widgets are attributes)."""
+    """Display the playground for the role; return the Playground (its widgets are attributes), or None."""
     from IPython.display import display
 
+    if not role_exists(role):
+        return None
     playground = Playground(role)
     display(playground.box)
     return playground

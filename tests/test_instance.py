@@ -160,3 +160,56 @@ def test_commands_outside_a_session_say_how_to_log_in(capsys):
     instance.logout()
     assert instance.run("aws s3 ls") is None
     assert "instance.login" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("line, operator", [
+    ("echo hello > x.txt", ">"), ("echo hi>x.txt", ">"), ("ls | wc -l", "|"), ("touch a && ls", "&&"),
+    ("touch a; ls", ";"), ("echo $(date)", "$("), ("echo `date`", "`"), ('echo "$(date)"', "$("),
+    ("cat < x.txt", "<"), ("sleep 1 &", "&"), ("aws s3 ls 2>&1", ">"),
+])
+def test_shell_operators_are_found(line, operator):
+    assert instance.shell_operator(line) == operator
+
+
+@pytest.mark.parametrize("line", [
+    "aws s3 cp test.txt s3://ut-wordpress-s3", 'echo "a > b | c"', "echo 'a; b $(c) `d`'",
+    "aws s3 ls  # lists > nothing", r"echo a\>b",
+    '--tag-specifications "ResourceType=instance, Tags=[{Key=Name,Value=iamrole-test}]"',
+])
+def test_quoted_or_commented_operators_are_not_operators(line):
+    assert instance.shell_operator(line) is None
+
+
+def test_lines_with_shell_operators_are_refused_and_nothing_runs(me, capsys):
+    assert instance.run("touch first.txt\necho hello > x.txt") is None
+    out = capsys.readouterr().out
+    assert out.startswith("Not run: this lab's instance shell runs one program per line without redirection or pipes")
+    assert "Line 2 uses >: echo hello > x.txt" in out
+    assert not (me.home / "x.txt").exists() and not (me.home / "first.txt").exists()
+    assert "hello" not in out.replace("echo hello", "")
+
+
+def test_expect_denied_outside_a_session_prints_how_to_log_in(capsys):
+    instance.logout()
+    assert instance.expect_denied("aws s3 ls") is None
+    out = capsys.readouterr().out
+    assert "Nothing checked. Not logged in to an instance" in out and 'instance.login("iamrole-test")' in out
+
+
+def test_logout_is_safe_without_a_session():
+    instance.logout()
+    instance.logout()
+    with pytest.raises(instance.LoginError):
+        instance.current()
+
+
+def test_magic_registers_without_a_session_and_says_how_to_log_in(capsys):
+    from IPython.testing.globalipapp import get_ipython
+
+    instance.logout()
+    ipython = get_ipython()
+    instance.load_ipython_extension(ipython)
+    ipython.run_line_magic("instance", "aws sts get-caller-identity")
+    ipython.run_cell_magic("instance", "", "touch test.txt\n")
+    out = capsys.readouterr().out
+    assert out.count('Not logged in to an instance: run `me = instance.login("iamrole-test")` first.') == 2

@@ -63,3 +63,20 @@ def test_lab_start_after_chapter_5_rebuilds_the_instance(capsys):
         lab.start(chapter=chapter)
         assert "instance iamrole-test" in capsys.readouterr().out
         assert network.find_instance()["IamInstanceProfile"]["Arn"].endswith("/umemoto-wordpress-profile")
+
+
+def test_instance_to_terminate_can_run_again(capsys):
+    lab.start(chapter=6)
+    first = network.instance_to_terminate()
+    capsys.readouterr()
+    assert first == network.find_instance()["InstanceId"]
+    ec2 = lab.client("ec2")
+    ec2.terminate_instances(InstanceIds=[first])
+    ec2.get_waiter("instance_terminated").wait(InstanceIds=[first], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    assert network.instance_to_terminate() == first
+    assert capsys.readouterr().out == f"Instance iamrole-test ({first}) is already terminated; " \
+                                      "running the commands again only confirms it.\n"
+    lab.reset()
+    capsys.readouterr()
+    assert network.instance_to_terminate() is None
+    assert "There is no instance named iamrole-test: nothing to terminate" in capsys.readouterr().out

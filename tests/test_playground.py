@@ -93,3 +93,18 @@ def test_widgets_update_live_and_keep_the_learners_text(built):
     ui.toggles[S3_POLICY].value = False
     assert f"Detached {S3_POLICY}" in ui.status.value
     assert S3_POLICY not in pg.attached_names()
+
+
+def test_after_reset_the_playground_says_how_to_rebuild_the_role(built, capsys):
+    lab.reset()
+    capsys.readouterr()
+    assert pg.predict_and_call() is None
+    assert pg.predict_and_call("s3:PutObject", pg.OBJECT_ARN) is None
+    assert pg.predict("s3:PutObject", pg.OBJECT_ARN) is None
+    assert pg.show() is None
+    out = capsys.readouterr().out
+    assert out.count(f"The role {pg.ROLE} does not exist yet: run `lab.start(chapter=7)`") == 4
+    assert "does not exist yet" in pg.remove_custom()
+    done, message = pg.put_custom(DENY_PUT)
+    assert not done and "does not exist yet" in message
+    assert pg.predict("s3:PutObject", pg.OBJECT_ARN, explain.load_policies()).decision == "allow"  # given policies need no role
