@@ -26,6 +26,7 @@ workaround is no longer needed, or no longer works -- then remove it here.
 """
 import importlib.abc
 import importlib.machinery
+import os
 import sys
 from pathlib import PurePosixPath
 
@@ -39,7 +40,13 @@ _shared_loaders = {}
 # --- 1. one botocore loader per data path ------------------------------------
 
 def shared_loader(search_path_string=None):
-    """botocore's create_loader, but one loader (with its parsed files) per data path."""
+    """botocore's create_loader, but one loader (with its parsed files) per data path.
+
+    A folder named twice counts once: importing awscli appends its data folder to
+    AWS_DATA_PATH, which the lab's sandbox already names.
+    """
+    if search_path_string is not None:
+        search_path_string = os.pathsep.join(dict.fromkeys(search_path_string.split(os.pathsep)))
     if search_path_string not in _shared_loaders:
         _shared_loaders[search_path_string] = _saved_create_loader(search_path_string)
     return _shared_loaders[search_path_string]

@@ -6,6 +6,7 @@ helpers/moto_speed.py, and the test with it.
 """
 import gzip
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -74,6 +75,8 @@ def test_shared_loader_parses_each_file_once_per_data_path(monkeypatch):
     first, second = botocore.session.get_session(), botocore.session.get_session()
     assert first.get_service_data("sts") is second.get_service_data("sts")
     assert moto_speed.shared_loader("/nonexistent") is not moto_speed.shared_loader(None)
+    assert moto_speed.shared_loader(os.pathsep.join(["/a", "/b", "/a"])) is moto_speed.shared_loader(
+        os.pathsep.join(["/a", "/b"]))
     moto_speed.unshare_botocore_loaders()
     assert botocore.session.create_loader is not moto_speed.shared_loader
 
