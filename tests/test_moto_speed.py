@@ -143,5 +143,5 @@ def test_lab_clients_are_reused_and_the_administrators(monkeypatch):
         iam = backend.client("iam")
         assert backend.client("iam") is iam
         assert iam._request_signer._credentials.access_key == "testing"
-        assert boto3.client("iam", region_name="ap-northeast-1")._request_signer._credentials.access_key \
-            == "AKIAINSTANCEKEY"
+        fresh = boto3.Session().client("iam", region_name="ap-northeast-1")  # without the fix: the environment's
+        assert fresh._request_signer._credentials.access_key == "AKIAINSTANCEKEY"
