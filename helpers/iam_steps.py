@@ -11,7 +11,6 @@ Steps: create_policies (01) -> create_role (02) -> attach_policies (03)
 import json
 from pathlib import Path
 
-import boto3
 from botocore.exceptions import ClientError
 
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
@@ -31,12 +30,14 @@ def read_policy(filename):
 
 def policy_arn(iam, name):
     """ARN of a customer managed policy in this account."""
-    return f"arn:aws:iam::{account_id(iam)}:policy/{name}"
+    return f"arn:aws:iam::{account_id()}:policy/{name}"
 
 
-def account_id(iam):
-    """The account id of the credentials in use."""
-    return boto3.client("sts", region_name=iam.meta.region_name).get_caller_identity()["Account"]
+def account_id():
+    """The account id of the lab's backend."""
+    from helpers import lab  # lab imports this module, so import it when needed
+
+    return lab.account_id()
 
 
 def already_exists(error):

@@ -338,9 +338,9 @@ def catalogue():
 def _service_principals(services, actions):
     """`<prefix>.amazonaws.com` for every service, plus names the data mentions."""
     text = json.dumps(services)
-    mentioned = re.findall(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com\b", text)
+    mentioned = {m.strip(".") for m in re.findall(r"[a-z0-9.-]+\.amazonaws\.com\b", text)}
     return ({f"{prefix}.amazonaws.com" for prefix in actions}
-            | set(mentioned) | set(EXTRA_SERVICE_PRINCIPALS))
+            | mentioned | set(EXTRA_SERVICE_PRINCIPALS))
 
 
 def _close(word, choices, cutoff=0.6):
