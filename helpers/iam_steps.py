@@ -28,7 +28,7 @@ def read_policy(filename):
     return (POLICY_DIR / filename).read_text()
 
 
-def policy_arn(iam, name):
+def policy_arn(name):
     """ARN of a customer managed policy in this account."""
     return f"arn:aws:iam::{account_id()}:policy/{name}"
 
@@ -56,7 +56,7 @@ def create_policy(iam, name, filename):
     except ClientError as error:
         if not already_exists(error):
             raise
-        return policy_arn(iam, name)
+        return policy_arn(name)
 
 
 def create_policies(iam):
@@ -80,7 +80,7 @@ def create_role(iam, name=ROLE, trust_file=TRUST_POLICY):
 
 def attach_policies(iam, role=ROLE):
     """Attach both permission policies to the role (chapter 03); attaching twice is harmless."""
-    arns = [policy_arn(iam, name) for name in POLICIES]
+    arns = [policy_arn(name) for name in POLICIES]
     for arn in arns:
         iam.attach_role_policy(RoleName=role, PolicyArn=arn)
     return arns

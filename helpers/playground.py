@@ -278,11 +278,6 @@ def predict_and_call(action=None, resource=None, role=ROLE):
 
 # --- changing the role for real ----------------------------------------------------------
 
-def policy_arn(name):
-    """The ARN of one of the account's managed policies."""
-    return f"arn:aws:iam::{lab.account_id()}:policy/{name}"
-
-
 def attached_names(role=ROLE):
     """The names of the managed policies attached to the role now."""
     attached = lab.client("iam").list_attached_role_policies(RoleName=role)["AttachedPolicies"]
@@ -294,10 +289,10 @@ def set_attached(name, on, role=ROLE):
     iam = lab.client("iam")
     try:
         if on:
-            iam.attach_role_policy(RoleName=role, PolicyArn=policy_arn(name))
+            iam.attach_role_policy(RoleName=role, PolicyArn=iam_steps.policy_arn(name))
             return f"Attached {name} to {role}."
         if name in attached_names(role):
-            iam.detach_role_policy(RoleName=role, PolicyArn=policy_arn(name))
+            iam.detach_role_policy(RoleName=role, PolicyArn=iam_steps.policy_arn(name))
         return f"Detached {name} from {role}."
     except ClientError as error:
         return f"Not changed: {error.response['Error'].get('Message', error)}"
@@ -353,7 +348,7 @@ def remove_custom(role=ROLE):
 def policy_set(managed_names, custom_document=None):
     """{name: document} from chosen managed policies plus an optional custom document."""
     iam = lab.client("iam")
-    chosen = {name: role_policies.managed_document(iam, policy_arn(name)) for name in managed_names}
+    chosen = {name: role_policies.managed_document(iam, iam_steps.policy_arn(name)) for name in managed_names}
     if custom_document is not None:
         chosen[f"{CUSTOM_POLICY} (inline)"] = custom_document
     return chosen
