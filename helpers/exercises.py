@@ -178,19 +178,23 @@ def other_read_problems(document):
     return problems
 
 
-@_safe
-def check_read_only_policy(answer):
-    """Exercise 01.1: a policy that lets its holder list and download ut-wordpress-s3, nothing more."""
+def policy_verdict(answer, problems_of, praise):
+    """The verdict on a permission-policy answer: parse, lint, Version, then the exercise's own problems."""
     document, verdict = read_policy(answer)
     if verdict:
         return verdict
     errors = lint_errors(answer)
     if errors:
         return not_yet(*errors)
-    problems = version_problems(document) + read_only_problems(document)
-    if problems:
-        return not_yet(*problems)
-    return correct("ListBucket on the bucket, GetObject on its objects, and no writes.")
+    problems = version_problems(document) + problems_of(document)
+    return not_yet(*problems) if problems else correct(praise)
+
+
+@_safe
+def check_read_only_policy(answer):
+    """Exercise 01.1: a policy that lets its holder list and download ut-wordpress-s3, nothing more."""
+    return policy_verdict(answer, read_only_problems,
+                          "ListBucket on the bucket, GetObject on its objects, and no writes.")
 
 
 ARN_ACTIONS = ("s3:ListBucket", "s3:GetObject", "s3:PutObject", "cloudwatch:PutMetricData")
@@ -649,16 +653,8 @@ def upload_problems(document):
 @_safe
 def check_upload_fix(answer):
     """Exercise 05.1: repair BROKEN_UPLOAD_POLICY so the upload works and ACL changes stay denied."""
-    document, verdict = read_policy(answer)
-    if verdict:
-        return verdict
-    errors = lint_errors(answer)
-    if errors:
-        return not_yet(*errors)
-    problems = version_problems(document) + upload_problems(document)
-    if problems:
-        return not_yet(*problems)
-    return correct("s3:Put* matched PutObject too; a Deny beats every Allow, so it must be narrow.")
+    return policy_verdict(answer, upload_problems,
+                          "s3:Put* matched PutObject too; a Deny beats every Allow, so it must be narrow.")
 
 
 @_safe
