@@ -77,21 +77,10 @@ def delete_instance_profile(name=iam_steps.PROFILE):
     return [f"instance profile {name} deleted"]
 
 
-def _role_exists(name):
-    """True if the role exists."""
-    try:
-        lab.client("iam").get_role(RoleName=name)
-        return True
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "NoSuchEntity":
-            raise
-        return False
-
-
 def detach_policies(role=iam_steps.ROLE):
     """Detach every managed policy from the role and delete its inline policies, if any."""
     iam = lab.client("iam")
-    if not _role_exists(role):
+    if not iam_steps.role_exists(lab.client("iam"), role):
         return []
     done = []
     for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:
@@ -105,7 +94,7 @@ def detach_policies(role=iam_steps.ROLE):
 
 def delete_role(role=iam_steps.ROLE):
     """Delete the role (no profile holds it, no policy is attached)."""
-    if not _role_exists(role):
+    if not iam_steps.role_exists(lab.client("iam"), role):
         return []
     lab.client("iam").delete_role(RoleName=role)
     return [f"role {role} deleted"]

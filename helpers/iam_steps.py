@@ -64,6 +64,17 @@ def create_policies(iam):
     return [create_policy(iam, name, filename) for name, filename in POLICIES.items()]
 
 
+def role_exists(iam, name=ROLE):
+    """True if the role is in the account."""
+    try:
+        iam.get_role(RoleName=name)
+        return True
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchEntity":
+            raise
+        return False
+
+
 def create_role(iam, name=ROLE, trust_file=TRUST_POLICY):
     """Create the role that EC2 may assume (chapter 02); return its ARN."""
     try:

@@ -207,12 +207,8 @@ def real_call(action, resource, instance_name=network.INSTANCE_NAME):
 
 def role_exists(role=ROLE):
     """True if the role is in the account; otherwise print how to rebuild it and return False."""
-    try:
-        lab.client("iam").get_role(RoleName=role)
+    if iam_steps.role_exists(lab.client("iam"), role):
         return True
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "NoSuchEntity":
-            raise
     print(f"The role {role} does not exist yet: run `lab.start(chapter=7)` to rebuild the chapter's starting point.")
     return False
 
