@@ -176,8 +176,8 @@ def _yes(flag):
     return "yes" if flag else "no"
 
 
-def _as_list(value):
-    """A policy element as a list of strings."""
+def as_list(value):
+    """A policy element as a list (IAM allows a single value or a list)."""
     return value if isinstance(value, list) else [value]
 
 
@@ -201,13 +201,13 @@ def _first_match(patterns, value, ignore_case):
 def match_action(statement, action):
     """(matches?, why) for the statement's Action or NotAction."""
     if "NotAction" in statement:
-        hit = _first_match(_as_list(statement["NotAction"]), action, True)
+        hit = _first_match(as_list(statement["NotAction"]), action, True)
         if hit:
             return False, f"NotAction excludes {action} ({hit})"
         return True, f"{action} is not excluded by NotAction"
     if "Action" not in statement:
         return False, "the statement has no Action"
-    patterns = _as_list(statement["Action"])
+    patterns = as_list(statement["Action"])
     hit = _first_match(patterns, action, True)
     if hit is None:
         listed = patterns[0] if len(patterns) == 1 else f"{len(patterns)} actions listed"
@@ -222,13 +222,13 @@ def match_action(statement, action):
 def match_resource(statement, resource):
     """(matches?, why) for the statement's Resource or NotResource."""
     if "NotResource" in statement:
-        hit = _first_match(_as_list(statement["NotResource"]), resource, False)
+        hit = _first_match(as_list(statement["NotResource"]), resource, False)
         if hit:
             return False, f"NotResource excludes {resource} ({hit})"
         return True, f"{resource} is not excluded by NotResource"
     if "Resource" not in statement:
         return False, "no Resource: a trust policy says who may assume a role, not what it may do"
-    patterns = _as_list(statement["Resource"])
+    patterns = as_list(statement["Resource"])
     hit = _first_match(patterns, resource, False)
     if hit is None:
         return False, _resource_miss(resource, patterns)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import boto3
 
-from helpers import cli, lab, magic, moto_gaps, network, tables
+from helpers import cli, explain, lab, magic, moto_gaps, network, tables
 
 EC2_SERVICE = "ec2.amazonaws.com"
 
@@ -221,12 +221,12 @@ def instance_name(instance):
 def trusts(trust_document, service=EC2_SERVICE):
     """True if a trust policy lets `service` call sts:AssumeRole (an explicit Deny wins)."""
     allowed = denied = False
-    for st in tables._as_list(trust_document.get("Statement", [])):
-        actions = tables._as_list(st.get("Action", []))
+    for st in explain.as_list(trust_document.get("Statement", [])):
+        actions = explain.as_list(st.get("Action", []))
         if not any(a in ("sts:AssumeRole", "sts:*", "*") for a in actions):
             continue
         principal = st.get("Principal", {})
-        services = ["*"] if principal == "*" else tables._as_list(principal.get("Service", []))
+        services = ["*"] if principal == "*" else explain.as_list(principal.get("Service", []))
         if service in services or "*" in services:
             if st.get("Effect") == "Deny":
                 denied = True

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from json.decoder import scanstring
 from pathlib import Path
 
+from helpers.explain import as_list, wildcard_match
+
 TOP_KEYS = ("Version", "Id", "Statement")
 STATEMENT_KEYS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
                   "Resource", "NotResource", "Condition")
@@ -80,6 +82,7 @@ class JsonError(Exception):
     """A JSON syntax error at a character offset, with a hint for fixing it."""
 
     def __init__(self, offset, message, hint=""):
+        """Remember where the error is, what it is and how to fix it."""
         super().__init__(message)
         self.offset, self.message, self.hint = offset, message, hint
 
@@ -309,6 +312,7 @@ class Catalogue:
     service_principals: set
 
 
+@functools.lru_cache(maxsize=None)
 def _load_parliament():
     """Import parliament quietly (it opens files without closing them)."""
     with warnings.catch_warnings():
@@ -540,8 +544,7 @@ def _statements(report, root, member):
 def _looks_like_trust(statement):
     """True when a statement is shaped like a role's trust policy."""
     actions = statement.get("Action", statement.get("NotAction", []))
-    actions = [a for a in (actions if isinstance(actions, list) else [actions])
-               if isinstance(a, str)]
+    actions = [a for a in as_list(actions) if isinstance(a, str)]
     sts = any(a.lower().startswith("sts:") for a in actions)
     only_sts = all(a.lower().startswith("sts:") for a in actions)
     principal = "Principal" in statement or "NotPrincipal" in statement
@@ -688,17 +691,11 @@ def _check_service_action(report, node, prefix, name):
 
 def _check_action_pattern(report, node, service, pattern):
     """A wildcard action must match at least one action of its service."""
-    regex = re.compile(_glob(pattern.lower()))
-    if pattern and any(regex.fullmatch(a) for a in catalogue().actions[service]):
+    if pattern and any(wildcard_match(pattern, a, ignore_case=True) for a in catalogue().actions[service]):
         return None
     report.add(node, "error", "unknown-action", f"{node.value} matches no {service} action",
                f"e.g. {service}:* or {service}:Get*")
     return None
-
-
-def _glob(pattern):
-    """A regular expression for an IAM wildcard pattern (* and ?)."""
-    return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
 
 
 # --- identity (permission) policies ---------------------------------------------------

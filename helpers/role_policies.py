@@ -2,10 +2,10 @@
 
 `documents(role)` returns every policy in force for the role -- attached managed
 policies (their default version) and inline policies -- as {name: document},
-ready for `helpers.explain.explain(action, resource, policies=...)`.
-`decide(action, resource, role)` does both in one call.
+ready for `helpers.explain.explain(action, resource, policies=...)`;
+`managed_document(iam, arn)` reads one managed policy's default version.
 """
-from helpers import explain, iam_steps, lab, tables
+from helpers import iam_steps, lab, tables
 
 ROLE = iam_steps.ROLE
 
@@ -28,7 +28,3 @@ def documents(role=ROLE):
         found[f"{name} (inline)"] = tables.as_document(document)
     return found
 
-
-def decide(action, resource, role=ROLE):
-    """Explain `action` on `resource` under the role's policies as they are in the backend now."""
-    return explain.explain(action, resource, documents(role))

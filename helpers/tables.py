@@ -9,12 +9,10 @@ from urllib.parse import unquote
 
 import pandas as pd
 
-from helpers import lab
+from helpers import iam_steps, lab
+from helpers.explain import as_list
 
-
-def _as_list(value):
-    """A policy element as a list (IAM allows a single string or a list)."""
-    return value if isinstance(value, list) else [value]
+_as_list = as_list  # the old name, still used by helpers.exercises
 
 
 def _tags(tags):
@@ -42,7 +40,7 @@ def policies():
 def policy_document(policy_name):
     """The default version's document of one of the account's managed policies."""
     iam = lab.client("iam")
-    arn = f"arn:aws:iam::{lab.account_id()}:policy/{policy_name}"
+    arn = iam_steps.policy_arn(policy_name)
     version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
     return as_document(iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"])
 
@@ -50,11 +48,11 @@ def policy_document(policy_name):
 def statement_rows(document, policy_name=""):
     """One row per effect x action x resource of a policy document."""
     rows = []
-    for number, st in enumerate(_as_list(document.get("Statement", [])), 1):
+    for number, st in enumerate(as_list(document.get("Statement", [])), 1):
         action_key = "Action" if "Action" in st else "NotAction"
         resource_key = "Resource" if "Resource" in st else "NotResource"
-        for action in _as_list(st.get(action_key, [])):
-            for resource in _as_list(st.get(resource_key, "-")):
+        for action in as_list(st.get(action_key, [])):
+            for resource in as_list(st.get(resource_key, "-")):
                 rows.append({"Policy": policy_name, "Statement": st.get("Sid", number),
                              "Effect": st.get("Effect"),
                              action_key: action, resource_key: resource})
@@ -73,9 +71,10 @@ def roles():
     for r in iam.list_roles()["Roles"]:
         trust = as_document(r["AssumeRolePolicyDocument"])
         tags = iam.list_role_tags(RoleName=r["RoleName"])["Tags"]
+        actions = [a for st in as_list(trust.get("Statement", [])) for a in as_list(st.get("Action", []))]
         rows.append({"RoleName": r["RoleName"], "Arn": r["Arn"], "RoleId": r["RoleId"],
                      "TrustedPrincipals": ", ".join(trusted_principals(trust)),
-                     "TrustedActions": ", ".join(a for st in trust["Statement"] for a in _as_list(st.get("Action", []))),
+                     "TrustedActions": ", ".join(actions),
                      "Tags": _tags(tags)})
     return pd.DataFrame(rows, columns=["RoleName", "Arn", "RoleId", "TrustedPrincipals", "TrustedActions", "Tags"])
 
@@ -83,7 +82,7 @@ def roles():
 def trusted_principals(trust_document):
     """The principals a trust policy allows, as 'Service: ec2.amazonaws.com' strings."""
     found = []
-    for st in _as_list(trust_document.get("Statement", [])):
+    for st in as_list(trust_document.get("Statement", [])):
         if st.get("Effect") != "Allow":
             continue
         principal = st.get("Principal", {})
@@ -91,7 +90,7 @@ def trusted_principals(trust_document):
             found.append("anyone (*)")
             continue
         for kind, values in principal.items():
-            found += [f"{kind}: {v}" for v in _as_list(values)]
+            found += [f"{kind}: {v}" for v in as_list(values)]
     return found
 
 
@@ -104,13 +103,11 @@ def attached_policies(role_name):
 
 def role_permissions(role_name):
     """What a role may do: one row per effect x action x resource of its attached and inline policies."""
-    iam = lab.client("iam")
+    from helpers import role_policies  # it imports this module
+
     rows = []
-    for p in iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]:
-        rows += statement_rows(policy_document(p["PolicyName"]), p["PolicyName"])
-    for name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
-        doc = iam.get_role_policy(RoleName=role_name, PolicyName=name)["PolicyDocument"]
-        rows += statement_rows(as_document(doc), f"{name} (inline)")
+    for name, document in role_policies.documents(role_name).items():
+        rows += statement_rows(document, name)
     return pd.DataFrame(rows, columns=["Policy", "Statement", "Effect", "Action", "Resource"])
 
 

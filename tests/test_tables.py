@@ -1,0 +1,28 @@
+"""The lab's tables read from the backend: odd but valid policy shapes do not break them."""
+import json
+
+from helpers import lab, role_policies, tables
+
+
+def test_roles_reads_a_trust_policy_whose_statement_is_one_object(capsys):
+    lab.start()
+    trust = {"Version": "2012-10-17",
+             "Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
+                           "Action": "sts:AssumeRole"}}
+    lab.client("iam").create_role(RoleName="single-statement", AssumeRolePolicyDocument=json.dumps(trust))
+    row = tables.roles().set_index("RoleName").loc["single-statement"]
+    assert row["TrustedPrincipals"] == "Service: ec2.amazonaws.com"
+    assert row["TrustedActions"] == "sts:AssumeRole"
+
+
+def test_role_permissions_lists_attached_then_inline_policies(capsys):
+    lab.start(chapter=4)
+    inline = {"Version": "2012-10-17",
+              "Statement": [{"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]}
+    lab.client("iam").put_role_policy(RoleName=role_policies.ROLE, PolicyName="no-deletes",
+                                      PolicyDocument=json.dumps(inline))
+    table = tables.role_permissions(role_policies.ROLE)
+    assert list(table.columns) == ["Policy", "Statement", "Effect", "Action", "Resource"]
+    assert list(dict.fromkeys(table["Policy"])) == list(role_policies.documents())
+    assert table.iloc[-1].to_dict() == {"Policy": "no-deletes (inline)", "Statement": 1, "Effect": "Deny",
+                                        "Action": "s3:DeleteObject", "Resource": "*"}
