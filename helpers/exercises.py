@@ -92,12 +92,21 @@ def where(finding):
     return f"{place}{finding.message}{hint}"
 
 
+def policy_text(answer):
+    """A policy answer (JSON text or a dict) as JSON text; None if it is neither."""
+    if isinstance(answer, str):
+        return answer
+    try:
+        return json.dumps(answer, indent=2) if isinstance(answer, dict) else None
+    except (TypeError, ValueError):  # e.g. a dict holding a set or an object
+        return None
+
+
 def read_policy(answer):
     """(document, None) for a usable policy answer, or (None, Verdict saying what is wrong)."""
-    if isinstance(answer, dict):
-        answer = json.dumps(answer, indent=2)
-    if not isinstance(answer, str):
-        return None, not_yet("write the policy as JSON text in a string (or as a dict)")
+    answer = policy_text(answer)
+    if answer is None:
+        return None, not_yet("write the policy as JSON text in a string (or as a dict of strings, lists and dicts)")
     findings = lint.lint_text(answer)
     broken = [f for f in findings if f.code in ("json", "empty", "not-object")]
     if broken:
@@ -107,7 +116,7 @@ def read_policy(answer):
 
 def lint_errors(answer, ignore=("resource-mismatch",)):
     """The linter's errors for a policy answer (text or dict), as 'line:col: message' strings."""
-    text = answer if isinstance(answer, str) else json.dumps(answer, indent=2)
+    text = policy_text(answer)
     return [where(f) for f in lint.lint_text(text) if f.severity == "error" and f.code not in ignore]
 
 
@@ -281,7 +290,7 @@ AWS_REFUSES_TRUST = {
 
 def trust_lint_verdict(answer):
     """Not yet with the linter's errors, each with IAM's own refusal where we know it; or None."""
-    findings = [f for f in lint.lint_text(answer if isinstance(answer, str) else json.dumps(answer, indent=2))
+    findings = [f for f in lint.lint_text(policy_text(answer))
                 if f.severity == "error" and f.code != "resource-mismatch"]
     if not findings:
         return None
@@ -333,8 +342,11 @@ def check_lambda_principal(answer):
     lowered = [s for s in services if isinstance(s, str) and s.lower() == LAMBDA and s != LAMBDA]
     if lowered:
         return not_yet(f"service principals are lowercase: write {LAMBDA}")
+    text = policy_text(document)
+    if text is None:
+        return not_yet('answer with the Principal element, e.g. {"Service": "..."}, of strings only')
     errors = [f"{f.message} ({f.hint})" if f.hint else f.message
-              for f in lint.lint_text(json.dumps(document)) if f.severity == "error"]
+              for f in lint.lint_text(text) if f.severity == "error"]
     if errors:
         return not_yet(*errors)
     problems = trust_problems(document, LAMBDA)
@@ -388,7 +400,10 @@ def predictions(answer, count):
     if isinstance(answer, (list, tuple)):
         return dict(enumerate(answer, 1)) if len(answer) == count else None
     if isinstance(answer, dict):
-        return {int(k): v for k, v in answer.items()}
+        try:
+            return {int(k): v for k, v in answer.items()}
+        except (TypeError, ValueError):  # keys like "one"
+            return None
     return None
 
 
@@ -403,12 +418,22 @@ def why(number, request, explanation):
             "no statement of the role's policies allows that (implicit deny)")
 
 
+def missing_role(role=ROLE):
+    """A verdict saying how to rebuild the role when it is not in the account, else None."""
+    if iam_steps.role_exists(lab.client("iam"), role):
+        return None
+    return not_yet(f"{role} does not exist yet: run this notebook's `lab.start(chapter=N)` cell again")
+
+
 def check_predictions(answer, requests, role=ROLE):
     """Compare predicted outcomes with explain's decisions under the role's policies now."""
     given = predictions(answer, len(requests))
     if given is None:
         return not_yet(f"answer with a dict {{1: True, ..., {len(requests)}: False}} "
                        "(True = allowed, False = AccessDenied)")
+    verdict = missing_role(role)
+    if verdict:
+        return verdict
     documents = role_policies.documents(role)
     if not documents:
         return not_yet(f"{role} has no policies yet: run this chapter's attach cells first")
@@ -452,9 +477,12 @@ def check_after_detach(answer):
     """Exercise 03.2: the actions the role keeps if S3-Wordpress-ut is detached, as a list."""
     if isinstance(answer, str) or not hasattr(answer, "__iter__"):
         return not_yet('answer with a list of actions, e.g. ["service:Action", ...]')
+    verdict = missing_role()
+    if verdict:
+        return verdict
     given = {a.strip().lower(): a for a in answer if isinstance(a, str)}
     kept = {a.lower(): a for a in kept_actions()}
-    from_s3 = {a.lower() for s in statements(tables.as_document(iam_steps.read_policy("s3policy.json")))
+    from_s3 = {a.lower() for s in statements(json.loads(iam_steps.read_policy("s3policy.json")))
                for a in tables._as_list(s.get("Action", []))}
     hints = []
     for key, action in given.items():

@@ -236,6 +236,8 @@ def compare(action, resource=None, role=ROLE):
     """One row: the prediction from the role's policies beside the real call as the instance."""
     resource = resource or (CALLS[action].resource if action in CALLS else "*")
     explanation = predict(action, resource, role=role)
+    if explanation is None:  # the role is missing; predict said how to rebuild it
+        return None
     result = real_call(action, resource)
     return {"action": action, "resource": resource, "prediction": explanation.decision,
             "deciding statement": str(explanation.deciding or "-"),

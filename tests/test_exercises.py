@@ -54,6 +54,20 @@ def test_every_checker_rejects_its_starter(key, built):
 def test_no_checker_raises_on_junk(key, junk):
     verdict = ex.CHECKERS[key](junk)
     assert not verdict.ok and verdict.message.startswith("Not yet:")
+    assert "could not check" not in verdict.message, verdict.message  # a real hint, not a caught crash
+
+
+@pytest.mark.parametrize("key", ["03-five-calls", "03-after-detach", "05-instance-calls"])
+def test_checkers_reading_the_role_say_how_to_rebuild_it(key, capsys):
+    lab.start(chapter=3)
+    lab.reset()
+    verdict = ex.CHECKERS[key](ex.SOLUTIONS[key])
+    assert not verdict.ok and "does not exist yet" in verdict.message and "lab.start" in verdict.message
+
+
+def test_prediction_keys_must_be_numbers(built):
+    verdict = ex.check_five_calls({"one": True})
+    assert "answer with a dict {1: True" in verdict.message
 
 
 # --- chapter 01 -------------------------------------------------------------------------

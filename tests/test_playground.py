@@ -108,3 +108,10 @@ def test_after_reset_the_playground_says_how_to_rebuild_the_role(built, capsys):
     done, message = pg.put_custom(DENY_PUT)
     assert not done and "does not exist yet" in message
     assert pg.predict("s3:PutObject", pg.OBJECT_ARN, explain.load_policies()).decision == "allow"  # given policies need no role
+
+
+def test_compare_without_the_role_says_how_to_rebuild(capsys):
+    lab.start(chapter=7)
+    lab.reset()
+    assert pg.compare("s3:PutObject") is None
+    assert "lab.start(chapter=7)" in capsys.readouterr().out
