@@ -131,7 +131,7 @@ def delete_network():
     """Delete the security group, subnet, route table, internet gateway, VPC and key pair of chapter 05."""
     ec2 = lab.client("ec2")
     done = []
-    by_name = network._by_name
+    by_name = network.by_name
     for vpc in ec2.describe_vpcs(Filters=by_name(network.VPC_NAME))["Vpcs"]:
         vpc_id = vpc["VpcId"]
         for g in ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]:
@@ -181,15 +181,13 @@ def inventory():
     """What is left in the emulated account besides AWS's defaults: one row per resource."""
     iam, s3, ec2 = lab.client("iam"), lab.client("s3"), lab.client("ec2")
     rows = []
-    reservations = ec2.describe_instances(Filters=[
-        {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}])["Reservations"]
-    rows += [("EC2 instance", i["InstanceId"]) for r in reservations for i in r["Instances"]]
+    rows += [("EC2 instance", i["InstanceId"]) for i in network.instances()]
     rows += [("S3 bucket", b["Name"]) for b in s3.list_buckets()["Buckets"]]
     rows += [("Instance profile", p["InstanceProfileName"]) for p in iam.list_instance_profiles()["InstanceProfiles"]]
     rows += [("IAM role", r["RoleName"]) for r in iam.list_roles()["Roles"]]
     rows += [("IAM policy", p["PolicyName"]) for p in iam.list_policies(Scope="Local")["Policies"]]
     rows += [("VPC", v["VpcId"]) for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]]
     rows += [("Internet gateway", g["InternetGatewayId"])
-             for g in ec2.describe_internet_gateways(Filters=network._by_name(network.IGW_NAME))["InternetGateways"]]
+             for g in ec2.describe_internet_gateways(Filters=network.by_name(network.IGW_NAME))["InternetGateways"]]
     rows += [("Key pair", k["KeyName"]) for k in ec2.describe_key_pairs()["KeyPairs"]]
     return pd.DataFrame(rows, columns=["Kind", "Name or id"])

@@ -47,14 +47,17 @@ class _Tee:
     """A text stream that copies everything written to it into a list."""
 
     def __init__(self, stream):
+        """Copy what is written to `stream`."""
         self.stream = stream
         self.seen = []
 
     def write(self, text):
+        """Remember `text`, then write it to the stream."""
         self.seen.append(text)
         return self.stream.write(text)
 
     def __getattr__(self, name):
+        """Everything else (flush, encoding, ...) as the stream has it."""
         return getattr(self.stream, name)
 
 
@@ -106,10 +109,13 @@ class Session:
     role_name: str
     credentials: dict = field(repr=False)
     _home: tempfile.TemporaryDirectory = field(repr=False, default=None)
+    _clients: dict = field(repr=False, default_factory=dict)
 
     @property
     def home(self):
-        """The instance's home folder (a scratch folder outside the repository)."""
+        """The instance's home folder (a scratch folder outside the repository, made on first use)."""
+        if self._home is None:
+            self._home = tempfile.TemporaryDirectory(prefix=f"{self.name}-home-")
         return Path(self._home.name)
 
     @property
@@ -126,11 +132,14 @@ class Session:
                 "AWS_DEFAULT_REGION": lab.region()}
 
     def client(self, service):
-        """A boto3 client with the instance's credentials (call it inside moto_gaps.enforced())."""
-        return boto3.client(service, region_name=lab.region(),
-                            aws_access_key_id=self.credentials["AccessKeyId"],
-                            aws_secret_access_key=self.credentials["SecretAccessKey"],
-                            aws_session_token=self.credentials["SessionToken"])
+        """A boto3 client with the instance's credentials, one per service (call it inside moto_gaps.enforced())."""
+        if service not in self._clients:
+            env = self.env
+            region = env.pop("AWS_DEFAULT_REGION")
+            # boto3's keyword names are the variables' names in lower case (aws_access_key_id, ...)
+            self._clients[service] = boto3.client(service, region_name=region,
+                                                  **{name.lower(): value for name, value in env.items()})
+        return self._clients[service]
 
     def tag(self, key):
         """One of the instance's own tags, read as the instance (needs ec2:DescribeTags)."""
@@ -182,7 +191,8 @@ class Session:
         return max(codes, default=0)
 
     def logout(self):
-        """Forget the credentials and remove the scratch home folder."""
+        """Forget the clients and remove the scratch home folder, if it was made."""
+        self._clients.clear()
         if self._home is not None:
             self._home.cleanup()
             self._home = None
@@ -252,8 +262,7 @@ def connect(name=network.INSTANCE_NAME):
     profile_name, role = profile_role(instance)
     check_trust(role)
     credentials = moto_gaps.instance_credentials(lab.client("sts"), role["Arn"], instance["InstanceId"])
-    home = tempfile.TemporaryDirectory(prefix=f"{name}-home-")
-    return Session(name, instance["InstanceId"], profile_name, role["RoleName"], credentials, home)
+    return Session(name, instance["InstanceId"], profile_name, role["RoleName"], credentials)
 
 
 def login(name=network.INSTANCE_NAME):
@@ -265,7 +274,6 @@ def login(name=network.INSTANCE_NAME):
     except LoginError as error:
         print(f"Login refused: {error}")
         return None
-    load_magic()
     print(f"Logged in to {name} ({_current.instance_id}) with the credentials EC2 gives it:\n"
           f"  role {_current.role_name} (from instance profile {_current.profile_name}), "
           f"session name {_current.instance_id}.\n"
@@ -361,14 +369,8 @@ def load_ipython_extension(ipython):
 
 
 def load_magic():
-    """Register %instance / %%instance in the running IPython, if there is one; needs no session.
+    """Register the lab's magics, %instance / %%instance among them, in the running IPython, if any.
 
-    Before `login`, the magics print how to log in (see `run`).
+    They need no session: before `login`, they print how to log in (see `run`).
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    ipython = get_ipython()
-    if ipython is not None:
-        load_ipython_extension(ipython)
+    lab.load_magic()

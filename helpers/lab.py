@@ -91,7 +91,7 @@ def rebuild(chapter):
     for number in sorted(REBUILD):
         if number < chapter:
             summary, step = REBUILD[number]
-            step(iam) if step.__code__.co_argcount else step()
+            step(iam)
             made.append(summary)
     return made
 

@@ -7,7 +7,8 @@ and the key pair `umemoto_kadai_1`. Then the bucket `ut-wordpress-s3` and the
 instance `iamrole-test`, launched with the instance profile of chapter 04.
 
 Every function looks its resource up first (by Name tag or name) and creates
-it only if missing, so any of them can run again; each returns the id.
+it only if missing, so any of them can run again; each returns the resource's
+id (`bucket` its name; `rebuild`, which runs the whole chain, nothing).
 
 Steps: vpc_id -> internet_gateway_id -> subnet_id -> route_table_id
        -> security_group_id -> key_pair -> bucket -> launch_instance
@@ -30,6 +31,8 @@ INSTANCE_NAME = "iamrole-test"
 AMI = "ami-0cbec04a61be382d9"
 PRIVATE_IP = "10.0.1.50"
 PROFILE = "umemoto-wordpress-profile"
+LIVE_STATES = ("pending", "running", "stopping", "stopped")  # an instance in these states still exists
+GONE_STATES = ("shutting-down", "terminated")
 
 
 def _client(service):
@@ -44,7 +47,7 @@ def _name_tag(resource_type, name):
     return [{"ResourceType": resource_type, "Tags": [{"Key": "Name", "Value": name}]}]
 
 
-def _by_name(name):
+def by_name(name):
     """A describe-* filter on the Name tag."""
     return [{"Name": "tag:Name", "Values": [name]}]
 
@@ -52,7 +55,7 @@ def _by_name(name):
 def vpc_id():
     """The lab's VPC, 10.0.0.0/16 (chapter 05)."""
     ec2 = _client("ec2")
-    found = ec2.describe_vpcs(Filters=_by_name(VPC_NAME))["Vpcs"]
+    found = ec2.describe_vpcs(Filters=by_name(VPC_NAME))["Vpcs"]
     if found:
         return found[0]["VpcId"]
     return ec2.create_vpc(CidrBlock=VPC_CIDR, TagSpecifications=_name_tag("vpc", VPC_NAME))["Vpc"]["VpcId"]
@@ -61,7 +64,7 @@ def vpc_id():
 def internet_gateway_id(vpc):
     """The internet gateway attached to the lab's VPC: what makes a subnet public (chapter 05)."""
     ec2 = _client("ec2")
-    found = ec2.describe_internet_gateways(Filters=_by_name(IGW_NAME))["InternetGateways"]
+    found = ec2.describe_internet_gateways(Filters=by_name(IGW_NAME))["InternetGateways"]
     if found:
         return found[0]["InternetGatewayId"]
     igw = ec2.create_internet_gateway(
@@ -73,7 +76,7 @@ def internet_gateway_id(vpc):
 def subnet_id(vpc):
     """The public subnet 10.0.1.0/24 the instance is launched in (chapter 05)."""
     ec2 = _client("ec2")
-    found = ec2.describe_subnets(Filters=_by_name(SUBNET_NAME))["Subnets"]
+    found = ec2.describe_subnets(Filters=by_name(SUBNET_NAME))["Subnets"]
     if found:
         return found[0]["SubnetId"]
     return ec2.create_subnet(VpcId=vpc, CidrBlock=SUBNET_CIDR,
@@ -83,7 +86,7 @@ def subnet_id(vpc):
 def route_table_id(vpc, subnet, igw):
     """A route table sending 0.0.0.0/0 to the internet gateway, associated with the subnet (chapter 05)."""
     ec2 = _client("ec2")
-    found = ec2.describe_route_tables(Filters=_by_name(ROUTE_TABLE_NAME))["RouteTables"]
+    found = ec2.describe_route_tables(Filters=by_name(ROUTE_TABLE_NAME))["RouteTables"]
     if found:
         return found[0]["RouteTableId"]
     table = ec2.create_route_table(
@@ -148,12 +151,19 @@ def bucket(name=BUCKET):
     return name
 
 
+def instances(name=None, states=LIVE_STATES):
+    """Descriptions of the instances with this Name tag (any name if None) in these states (any if None)."""
+    filters = by_name(name) if name else []
+    if states:
+        filters.append({"Name": "instance-state-name", "Values": list(states)})
+    reservations = _client("ec2").describe_instances(Filters=filters)["Reservations"]
+    return [i for r in reservations for i in r["Instances"]]
+
+
 def find_instance(name=INSTANCE_NAME):
     """The instance with this Name tag that is not terminated, or None (chapter 05)."""
-    reservations = _client("ec2").describe_instances(Filters=_by_name(name) + [
-        {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}])["Reservations"]
-    instances = [i for r in reservations for i in r["Instances"]]
-    return instances[0] if instances else None
+    found = instances(name)
+    return found[0] if found else None
 
 
 def instance_to_terminate(name=INSTANCE_NAME):
@@ -166,9 +176,7 @@ def instance_to_terminate(name=INSTANCE_NAME):
     found = find_instance(name)
     if found:
         return found["InstanceId"]
-    reservations = _client("ec2").describe_instances(Filters=_by_name(name) + [
-        {"Name": "instance-state-name", "Values": ["shutting-down", "terminated"]}])["Reservations"]
-    gone = [i for r in reservations for i in r["Instances"]]
+    gone = instances(name, GONE_STATES)
     if gone:
         instance_id = gone[-1]["InstanceId"]
         print(f"Instance {name} ({instance_id}) is already terminated; "
@@ -203,8 +211,11 @@ def launch_instance(name=INSTANCE_NAME):
     )["Instances"][0]["InstanceId"]
 
 
-def rebuild():
-    """What chapter 05 leaves behind: network, buckets and instance (used by lab.start(chapter=6+))."""
+def rebuild(iam=None):
+    """What chapter 05 leaves behind: network, buckets and instance (used by lab.start(chapter=6+)).
+
+    `iam` is not needed here: lab.rebuild passes every chapter's step the IAM client.
+    """
     bucket()
     bucket(OTHER_BUCKET)
     launch_instance()
@@ -246,14 +257,14 @@ def network_table():
     """The lab's network resources, read from the backend (chapter 05)."""
     ec2 = _client("ec2")
     rows = []
-    for v in ec2.describe_vpcs(Filters=_by_name(VPC_NAME))["Vpcs"]:
+    for v in ec2.describe_vpcs(Filters=by_name(VPC_NAME))["Vpcs"]:
         rows.append(("VPC", VPC_NAME, v["VpcId"], v["CidrBlock"]))
-    for g in ec2.describe_internet_gateways(Filters=_by_name(IGW_NAME))["InternetGateways"]:
+    for g in ec2.describe_internet_gateways(Filters=by_name(IGW_NAME))["InternetGateways"]:
         rows.append(("Internet gateway", IGW_NAME, g["InternetGatewayId"],
                      "attached to " + ", ".join(a["VpcId"] for a in g.get("Attachments", []))))
-    for s in ec2.describe_subnets(Filters=_by_name(SUBNET_NAME))["Subnets"]:
+    for s in ec2.describe_subnets(Filters=by_name(SUBNET_NAME))["Subnets"]:
         rows.append(("Subnet", SUBNET_NAME, s["SubnetId"], f"{s['CidrBlock']} in {s['AvailabilityZone']}"))
-    for t in ec2.describe_route_tables(Filters=_by_name(ROUTE_TABLE_NAME))["RouteTables"]:
+    for t in ec2.describe_route_tables(Filters=by_name(ROUTE_TABLE_NAME))["RouteTables"]:
         routes = ", ".join(f"{r.get('DestinationCidrBlock')} -> {r.get('GatewayId')}" for r in t["Routes"])
         rows.append(("Route table", ROUTE_TABLE_NAME, t["RouteTableId"], routes))
     for g in ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [SG_NAME]}])["SecurityGroups"]:
@@ -267,12 +278,11 @@ def network_table():
 
 def instances_table(name=INSTANCE_NAME):
     """The instances with this Name tag: id, state, private IP, instance profile, tags (chapter 05)."""
-    reservations = _client("ec2").describe_instances(Filters=_by_name(name))["Reservations"]
     rows = [{"InstanceId": i["InstanceId"], "State": i["State"]["Name"],
              "PrivateIpAddress": i.get("PrivateIpAddress", ""),
              "InstanceProfileArn": i.get("IamInstanceProfile", {}).get("Arn", "(none)"),
              "Tags": ", ".join(f"{t['Key']}={t['Value']}" for t in i.get("Tags", []))}
-            for r in reservations for i in r["Instances"]]
+            for i in instances(name, states=None)]
     return pd.DataFrame(rows, columns=["InstanceId", "State", "PrivateIpAddress", "InstanceProfileArn", "Tags"])
 
 
@@ -301,9 +311,7 @@ def load_ipython_extension(ipython):
 
 
 def load_magic():
-    """Register %%launch in the running IPython, if there is one (chapter 05)."""
-    from IPython import get_ipython
+    """Register the lab's magics, %%launch among them, in the running IPython, if any (chapter 05)."""
+    from helpers import lab
 
-    ipython = get_ipython()
-    if ipython is not None:
-        load_ipython_extension(ipython)
+    lab.load_magic()
