@@ -18,10 +18,9 @@ SOLUTIONS hold a correct answer, shown in the notebooks only inside a collapsed
 """
 import json
 import pprint
-import shlex
 from dataclasses import dataclass
 
-from helpers import explain, iam_steps, instance, lab, lint, network, role_policies, tables
+from helpers import explain, iam_steps, instance, lab, lint, magic, network, role_policies, tables
 
 ROLE = iam_steps.ROLE
 PROFILE = iam_steps.PROFILE
@@ -549,34 +548,25 @@ def missing_profile(value, how, profiles, field):
     return f"there is no instance profile {how} {value}; the account has: {known}"
 
 
-def command_lines(answer):
-    """The command lines of an answer (a string or a list of them), continuations joined.
+def commands(answer):
+    """The AWS CLI arguments of each command in an answer (a string or a list of them), parsed as %%aws does.
 
-    Lines that are only the `%%aws` cell magic are dropped; the rest keep their prefix.
+    Continuations (bash `\\`, PowerShell backtick, cmd `^`) and a leading `%aws`, `%%aws` or
+    `aws` are accepted, as in the magic.
     """
-    texts = [answer] if isinstance(answer, str) else answer
-    lines = [line.strip() for text in texts
-             for line in text.replace("\\\n", " ").replace("\\\r\n", " ").splitlines()]
-    return [line for line in lines if line and line not in ("%%aws", "%aws")]
+    text = "\n".join([answer] if isinstance(answer, str) else answer)
+    text = "\n".join(line.strip().removeprefix("%%aws").removeprefix("%aws") for line in text.splitlines())
+    return magic.parse_commands(text)
 
 
-def parse_command(text):
-    """(subcommand, {option: value}) of an `aws iam ...` command line.
-
-    A leading `%aws` or `%%aws` (the lab's magics) and `aws` are optional, as in the magic.
-    """
-    words = shlex.split(text.replace("\\\n", " "))
-    if words[:1] and words[0] in ("%%aws", "%aws"):
-        words = words[1:]
-    if words[:1] == ["aws"]:
-        words = words[1:]
+def parse_command(words):
+    """(subcommand, {option: value}) of an `iam ...` command's arguments."""
     if words[:1] == ["iam"]:
         words = words[1:]
     options, i = {}, 1
     while i < len(words):
         if words[i].startswith("--"):
-            value = words[i + 1] if i + 1 < len(words) else ""
-            options[words[i]] = value
+            options[words[i]] = words[i + 1] if i + 1 < len(words) else ""
             i += 2
         else:
             i += 1
@@ -606,7 +596,10 @@ def check_switch_role(answer):
         answer = [answer]
     if not isinstance(answer, (list, tuple)) or not all(isinstance(c, str) for c in answer):
         return not_yet('answer with a list of command strings, e.g. ["aws iam ...", "aws iam ..."]')
-    parsed = [parse_command(c) for c in command_lines(answer)]
+    try:
+        parsed = [parse_command(words) for words in commands(answer)]
+    except magic.CommandError as error:
+        return not_yet(str(error))
     names = [name for name, _ in parsed]
     if any(n in ("delete-instance-profile", "create-instance-profile") for n in names):
         return not_yet("no need to delete or re-create the profile: keep it and swap the role inside it")

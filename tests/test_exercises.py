@@ -360,3 +360,11 @@ def test_instance_calls_wrong_answers(built):
 def test_solutions_are_shown_as_markdown():
     assert ex.solution_markdown("01-read-only").startswith("```json\n{")
     assert ex.solution_markdown("03-five-calls").startswith("```python\n{1: True")
+
+
+def test_switch_role_accepts_the_articles_continuations(built):
+    answer = ("aws iam remove-role-from-instance-profile `\n"
+              "    --instance-profile-name umemoto-wordpress-profile --role-name umemoto-wordpress-role\n"
+              "aws iam add-role-to-instance-profile ^\n"
+              "    --instance-profile-name umemoto-wordpress-profile --role-name umemoto-new-role")
+    assert ex.check_switch_role(answer).ok
