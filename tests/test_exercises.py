@@ -368,3 +368,14 @@ def test_switch_role_accepts_the_articles_continuations(built):
               "aws iam add-role-to-instance-profile ^\n"
               "    --instance-profile-name umemoto-wordpress-profile --role-name umemoto-new-role")
     assert ex.check_switch_role(answer).ok
+
+
+@pytest.mark.parametrize("key", sorted(ex.CHECKERS))
+def test_notebooks_show_the_modules_starters_and_solutions(key):
+    from pathlib import Path
+    import nbformat
+    notebook = next(Path(__file__).resolve().parent.parent.glob(f"notebooks/{key[:2]}-*.ipynb"))
+    text = "\n".join(cell.source for cell in nbformat.read(notebook, 4).cells)
+    for value in (ex.STARTERS[key], ex.SOLUTIONS[key]):
+        if isinstance(value, str):
+            assert value.strip() in text, f"{notebook.name} no longer shows {key}'s text from helpers/exercises.py"
