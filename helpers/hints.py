@@ -69,8 +69,8 @@ def hint_for(stderr_text, args=()):
         name = re.split(r"[\\/]", match.group(1))[-1] if match else "FILE.json"
         return (f"The file was not found. In this lab the policy files live in ../policies/: "
                 f"use file://../policies/{name} (the article's C:\\policies\\ path is on the author's PC).")
-    if forgotten_file_prefix(args):
-        option, value = forgotten_file_prefix(args)
+    if forgotten := forgotten_file_prefix(args):
+        option, value = forgotten
         return (f"{option} {value} sends the text '{value}' itself as the policy. "
                 f"Put file:// in front so the CLI reads the file: {option} file://{value}")
     if "Trust Policy statement actions can only be" in text or "Has prohibited field Resource" in text:

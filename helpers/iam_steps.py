@@ -104,7 +104,7 @@ def create_instance_profile(iam, name=PROFILE, role=ROLE):
     except ClientError as error:
         if not already_exists(error):
             raise
-    roles = iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Roles"]
-    if not any(r["RoleName"] == role for r in roles):
+    profile = iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]
+    if not any(r["RoleName"] == role for r in profile["Roles"]):
         iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=role)
-    return iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]["Arn"]
+    return profile["Arn"]
