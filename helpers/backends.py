@@ -20,6 +20,7 @@ class MotoBackend:
     account_id = ACCOUNT_ID
 
     def __init__(self, region=sandbox.REGION):
+        """A backend for `region`; moto starts with `start` (or the first `reset`)."""
         self.region = region
         self._mock = None
         self._clients = {}

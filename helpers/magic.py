@@ -45,6 +45,7 @@ def expand_variables(text, namespace):
     """Replace $NAME and ${NAME} with the notebook variable's value, like a shell."""
 
     def value(match):
+        """The quoted value of the variable one $NAME or ${NAME} names."""
         name = match.group(1) or match.group(2)
         if name not in namespace:
             raise CommandError(f"${name} is not defined in this notebook: run the cell that sets {name} first.")

@@ -77,6 +77,7 @@ def cloudwatch_action_names():
     original = IAMRequestBase.__init__
 
     def __init__(self, *args, **kwargs):
+        """moto's request set-up, then the action named as IAM names it."""
         original(self, *args, **kwargs)
         self._action = _iam_action(self._action)
 

@@ -1,7 +1,7 @@
 """Make the emulated AWS start faster and smaller, without changing what it answers.
 
 `install()` (called once by helpers.backends when the lab starts moto) applies two
-workarounds; `uninstall()` takes them back. Each has a test in
+workarounds for the rest of the process. Each has a test in
 tests/test_moto_speed.py that fails once moto or botocore change so that the
 workaround is no longer needed, or no longer works -- then remove it here.
 
@@ -83,6 +83,7 @@ class LazyOfferings(dict):
     """One location type's {region: offerings}, each region's file read when first looked up."""
 
     def __init__(self, location_type, files, load_resource):
+        """Remember which file holds each region's offerings; read none yet."""
         super().__init__()
         self.location_type = location_type
         self._files = dict(files)  # region -> moto resource path
@@ -98,46 +99,57 @@ class LazyOfferings(dict):
             dict.__setitem__(self, region, offerings)
 
     def _load_all(self):
+        """Read every region's offerings not read yet."""
         for region in list(self._files):
             self._load(region)
 
     def __getitem__(self, region):
+        """One region's offerings, read now if needed."""
         self._load(region)
         return dict.__getitem__(self, region)
 
     def get(self, region, default=None):
+        """One region's offerings (read now if needed), or `default`."""
         self._load(region)
         return dict.get(self, region, default)
 
     def __contains__(self, region):
+        """True for a region with offerings, read or not."""
         return region in self._files or dict.__contains__(self, region)
 
     def __len__(self):
+        """The number of regions, read or not."""
         return len(self._files) + dict.__len__(self)
 
     def __iter__(self):
+        """Every region (reads them all, as a plain dict would have them)."""
         self._load_all()
         return dict.__iter__(self)
 
     def keys(self):
+        """Every region (reads them all)."""
         self._load_all()
         return dict.keys(self)
 
     def values(self):
+        """Every region's offerings (reads them all)."""
         self._load_all()
         return dict.values(self)
 
     def items(self):
+        """(region, offerings) pairs (reads them all)."""
         self._load_all()
         return dict.items(self)
 
     def __eq__(self, other):
+        """Compare as the plain dict moto would have built (reads them all)."""
         self._load_all()
         return dict.__eq__(self, other)
 
     __hash__ = None
 
     def __repr__(self):
+        """Which regions are read and which are still pending."""
         return f"LazyOfferings({self.location_type!r}, loaded={sorted(dict.keys(self))}, pending={sorted(self._files)})"
 
 
@@ -145,21 +157,26 @@ class _DeferOfferingsLoader:
     """Wraps the import of moto's instance_types module so its offerings are deferred."""
 
     def __init__(self, loader):
+        """Wrap moto's module loader."""
         self._loader = loader
 
-    def __getattr__(self, name):  # get_source, get_filename, ... as the real loader
+    def __getattr__(self, name):
+        """get_source, get_filename, ... as the real loader has them."""
         return getattr(self._loader, name)
 
     def create_module(self, spec):
+        """Create the module as the real loader does."""
         return self._loader.create_module(spec)
 
     def exec_module(self, module):
+        """Run the module with offerings files skipped, then give it lazy tables for them."""
         from moto.utilities import utils
 
         load_resource = utils.load_resource
         skipped = {}  # location type -> {region: path}
 
         def skip_offerings(resource):
+            """moto's load_resource, but an offerings file is noted (not read) and gives []."""
             parts = PurePosixPath(resource).parts
             if OFFERINGS_FOLDER in parts[:-1]:
                 skipped.setdefault(parts[-2], {})[parts[-1].split(".")[0]] = resource
@@ -179,6 +196,7 @@ class DeferOfferingsFinder(importlib.abc.MetaPathFinder):
     """Finds moto's instance_types module as usual, but imports it with deferred offerings."""
 
     def find_spec(self, name, path=None, target=None):
+        """The usual spec of moto's instance_types module with the deferring loader; None for others."""
         if name != OFFERINGS_MODULE:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path, target)
@@ -193,11 +211,6 @@ def defer_instance_type_offerings():
         sys.meta_path.insert(0, DeferOfferingsFinder())
 
 
-def undefer_instance_type_offerings():
-    """Import moto's EC2 module as moto does again (an already imported one stays deferred)."""
-    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, DeferOfferingsFinder)]
-
-
 # --- both ---------------------------------------------------------------------
 
 def install():
@@ -205,8 +218,3 @@ def install():
     share_botocore_loaders()
     defer_instance_type_offerings()
 
-
-def uninstall():
-    """Take both workarounds back."""
-    undefer_instance_type_offerings()
-    unshare_botocore_loaders()

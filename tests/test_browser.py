@@ -15,7 +15,7 @@ says the kernel is Idle, saves a screenshot to artifacts/screenshots/, and check
 
 In the policy playground (07-Policy-Playground.ipynb) it also changes the action
 widget and checks that the shown decision changes. The playground's contract:
-the action is an ipywidgets Dropdown or Text with the CSS class `action`
+the action is an ipywidgets Combobox (the playground's), Dropdown or Text with the CSS class `action`
 (`widget.add_class("action")`; failing that, the one whose label starts with
 "Action"), and the decision is shown in an element with the CSS class
 `decision` (e.g. `widgets.HTML(...).add_class("decision")`) whose text differs
@@ -47,7 +47,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 IDLE = re.compile(r"\|\s*Idle")
-# Actions tried in a Text action widget until the decision changes (some allowed by the article's role, some not).
+# Actions typed into a Combobox or Text action widget until the decision changes (some allowed by the article's role, some not).
 ACTIONS_TO_TRY = ["s3:DeleteBucket", "iam:CreateUser", "s3:GetObject", "cloudwatch:PutMetricData",
                   "ec2:TerminateInstances", "s3:PutObject"]
 
@@ -249,7 +249,7 @@ def change_action_and_check_decision(page):
     if not action.count():
         action = outputs.locator(".widget-dropdown, .widget-text, .widget-combobox").filter(
             has=page.locator("label.widget-label", has_text=re.compile(r"^\s*Action", re.I)))
-    assert action.count(), ("the playground has no action widget: give the Dropdown/Text the CSS class "
+    assert action.count(), ("the playground has no action widget: give the Combobox/Dropdown/Text the CSS class "
                             "'action' (widget.add_class('action')) or the description 'Action'")
     action = action.first
     decision = outputs.locator(".decision").first
