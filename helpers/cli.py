@@ -48,28 +48,18 @@ def _working_dir(path):
         os.chdir(saved)
 
 
-# botocore data loaders (service models, endpoints, CLI data), one per data path, shared by every command.
-_loaders = {}
-
-
 def _driver():
-    """A fresh CLI driver whose session reuses this kernel's parsed service models.
-
-    Each command gets its own botocore session, so its credentials, region and
+    """A fresh CLI driver: its own botocore session, so its credentials, region and
     profile come from the environment *now* (e.g. an instance's credentials passed
-    in `env`) and no `--region`/`--profile` carries over to the next command. Only
-    the data loader is shared: it holds the parsed JSON of the service models,
-    which never change, and parsing them again was most of a command's time.
+    in `env`) and no `--region`/`--profile` carries over to the next command.
+
+    The parsed service models are not parsed again: helpers.moto_speed (installed
+    when the lab starts moto) gives every botocore session, this one too, the
+    shared data loader of its data path.
     """
     from awscli.clidriver import create_clidriver
-    from botocore.loaders import create_loader
 
-    driver = create_clidriver()
-    data_path = driver.session.get_config_variable("data_path")
-    if data_path not in _loaders:
-        _loaders[data_path] = create_loader(data_path)
-    driver.session.register_component("data_loader", _loaders[data_path])
-    return driver
+    return create_clidriver()
 
 
 CHOICES = re.compile(r"argument (command|operation): Invalid choice, valid choices are:\n.*?\n\n\n", re.S)

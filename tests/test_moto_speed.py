@@ -145,3 +145,13 @@ def test_lab_clients_are_reused_and_the_administrators(monkeypatch):
         assert iam._request_signer._credentials.access_key == "testing"
         fresh = boto3.Session().client("iam", region_name="ap-northeast-1")  # without the fix: the environment's
         assert fresh._request_signer._credentials.access_key == "AKIAINSTANCEKEY"
+
+
+def test_the_cli_uses_the_shared_loader_once_the_lab_runs(capsys):
+    """cli keeps no loader cache of its own: the shared loaders already cover its sessions."""
+    from helpers import cli, lab, moto_speed
+
+    lab.start()
+    loader = cli._driver().session.get_component("data_loader")
+    assert loader is cli._driver().session.get_component("data_loader")
+    assert loader in moto_speed._shared_loaders.values()
