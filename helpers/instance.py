@@ -9,10 +9,11 @@
 `login` does what EC2 does for a real instance: it follows instance -> instance
 profile -> role, refuses unless the role's trust policy lets ec2.amazonaws.com
 assume it, and obtains the role's temporary credentials with the instance id as
-session name. It then registers `%instance` / `%%instance`, which run the
-article's shell lines "on the instance": `aws ...` lines through the real CLI
-with the instance's credentials and moto's IAM checks ON; other lines (touch,
-rm, ls) as programs in a scratch home folder under the system temp folder.
+session name. From then on `%instance` / `%%instance` (registered by
+`lab.start`) run the article's shell lines "on the instance": `aws ...` lines
+through the real CLI with the instance's credentials and moto's IAM checks ON;
+other lines (touch, rm, ls) as programs in a scratch home folder under the
+system temp folder.
 
 Steps: find_instance -> profile_role -> check_trust -> credentials -> run
 `expect_denied(command)` runs a command that must be refused, and raises
