@@ -45,6 +45,7 @@ EXTRA_SERVICE_PRINCIPALS = (
     "monitoring.rds.amazonaws.com", "export.rds.amazonaws.com",
     "ops.apigateway.amazonaws.com", "replicator.lambda.amazonaws.com",
 )
+HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
 BOM = "\ufeff"
 BOM_MESSAGE = "the file starts with a byte-order mark (BOM): IAM refuses it (MalformedPolicyDocument)"
 BOM_HINT = "save the file as UTF-8 without BOM (Windows editors often add one)"
@@ -341,10 +342,23 @@ def catalogue():
 
 def _service_principals(services, actions):
     """`<prefix>.amazonaws.com` for every service, plus names the data mentions."""
-    text = json.dumps(services)
-    mentioned = {m.strip(".") for m in re.findall(r"[a-z0-9.-]+\.amazonaws\.com\b", text)}
     return ({f"{prefix}.amazonaws.com" for prefix in actions}
-            | mentioned | set(EXTRA_SERVICE_PRINCIPALS))
+            | _mentioned_hosts(json.dumps(services)) | set(EXTRA_SERVICE_PRINCIPALS))
+
+
+def _mentioned_hosts(text):
+    """Every lower-case `<name>.amazonaws.com` in text.
+
+    Finds the fixed suffix first and walks back over the name: a regex that starts
+    with the name tries every position of the ~7 MB text (0.17 s instead of 0.01 s).
+    """
+    hosts = set()
+    for match in re.finditer(r"\.amazonaws\.com\b", text):
+        start = match.start()
+        while start and text[start - 1] in HOST_CHARACTERS:
+            start -= 1
+        hosts.add(text[start:match.end()].strip("."))
+    return hosts - {"amazonaws.com"}
 
 
 def _close(word, choices, cutoff=0.6):

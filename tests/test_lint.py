@@ -83,6 +83,13 @@ def test_catalogue_comes_from_parliament():
     assert len(known.actions) == len({s["prefix"] for s in parliament.iam_definition})
     assert known.actions["s3"]["getobject"] == "GetObject"
     assert "ec2.amazonaws.com" in known.service_principals
+    assert "cognito-identity.amazonaws.com" in known.service_principals  # named only in the data's text
+
+
+def test_mentioned_hosts_scan():
+    from helpers.lint import _mentioned_hosts
+    text = '{"a": "Allows es.amazonaws.com and (cognito-identity.amazonaws.com)", "b": "amazonaws.com."}'
+    assert _mentioned_hosts(text) == {"es.amazonaws.com", "cognito-identity.amazonaws.com"}
 
 
 # --- JSON syntax ----------------------------------------------------------------
