@@ -1,6 +1,8 @@
 """The project's own set-up files agree with each other."""
 import importlib.util
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,12 +16,23 @@ def load_tasks():
     return module
 
 
-lock_pins = load_tasks().lock_pins
+tasks = load_tasks()
+lock_pins = tasks.lock_pins
 
 
 def test_lock_pins_every_package_exactly():
     for pin in lock_pins():
         assert re.match(r"^[A-Za-z0-9_.\[\]-]+==[^ ;]+( ;.*)?$", pin), pin
+
+
+def test_the_slow_iri_checker_stays_out():
+    names = {re.split(r"[=<>; ]", pin)[0].lower() for pin in lock_pins()}
+    assert "jsonschema" in names and not names & set(tasks.SKIPPED_PACKAGES)
+    # jsonschema (via nbformat) must start without it: nothing else may bring it back.
+    loaded = subprocess.run([sys.executable, "-c", "import sys, nbformat.validator, jupyter_events.validators; "
+                             "print(sorted(m for m in sys.modules if m.startswith(('rfc3987', 'lark'))))"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]", f"{loaded}: rebuild .venv (rm -r .venv; python3 tasks.py test)"
 
 
 def test_environment_yml_carries_the_same_pins():
