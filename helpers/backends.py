@@ -7,7 +7,7 @@ real account can be added later as another class without touching a notebook.
 """
 import boto3
 
-from helpers import moto_speed, sandbox
+from helpers import moto_gaps, moto_speed, sandbox
 
 ACCOUNT_ID = "123456789012"  # moto's fixed account id
 SEED = 20220520  # the article's date; seeds moto's id generator so ids repeat
@@ -34,6 +34,7 @@ class MotoBackend:
 
             self._mock = mock_aws()
             self._mock.start()
+            moto_gaps.refuse_deleting_attached_policies()
         sandbox.isolate(self.region)  # mock_aws sets its own fake keys; keep ours
 
     def reset(self):

@@ -18,14 +18,19 @@ workaround (or the notebook's sentence about it) can go.
    `cloudwatch_action_names()` maps `monitoring:` back to `cloudwatch:` while
    active; `enforced()` turns IAM checks on with that mapping in place.
 
+3. Deleting an attached policy. moto's `delete-policy` deletes a managed
+   policy that is still attached, leaving the role pointing at nothing (detach
+   then says NoSuchEntity, delete-role says DeleteConflict for good). AWS
+   refuses with DeleteConflict "Cannot delete a policy attached to entities."
+   -- the lesson of chapter 06. Workaround: `refuse_deleting_attached_policies()`
+   (installed when the lab starts moto) makes moto refuse the same way.
+
 Differences with no workaround, which the notebooks mention where they show:
 
-3. moto answers a denied CloudWatch call with an XML error body, which the CLI
+4. moto answers a denied CloudWatch call with an XML error body, which the CLI
    (speaking CloudWatch's CBOR protocol) cannot read: it prints
    "An error occurred (403) ... <Code>AccessDenied</Code> ..." instead of
    "An error occurred (AccessDenied)".
-4. `delete-policy` succeeds on a policy that is still attached; AWS refuses
-   with DeleteConflict. The cleanup of chapter 06 detaches first anyway.
 5. `create-role` stores any trust policy without checking it. AWS refuses one
    whose action is not sts:AssumeRole* ("Trust Policy statement actions can
    only be sts:AssumeRole, ...") or whose service principal does not exist
@@ -38,7 +43,10 @@ import contextlib
 # moto's signing-name prefix -> the IAM action prefix AWS uses in policies.
 ACTION_PREFIXES = {"monitoring": "cloudwatch"}
 
+ATTACHED_POLICY_MESSAGE = "Cannot delete a policy attached to entities."  # AWS's own words
+
 _installed = False
+_saved_delete_policy = None
 
 
 @contextlib.contextmanager
@@ -97,3 +105,32 @@ def enforced():
 
     with enable_iam_authentication(), cloudwatch_action_names():
         yield
+
+
+def refuse_deleting_attached_policies():
+    """Make moto's DeletePolicy refuse a policy still attached, as AWS does (workaround 3; idempotent)."""
+    global _saved_delete_policy
+    from moto.iam.exceptions import DeleteConflictException
+    from moto.iam.models import IAMBackend
+
+    if _saved_delete_policy is not None:
+        return
+    _saved_delete_policy = original = IAMBackend.delete_policy
+
+    def delete_policy(self, policy_arn):
+        """AWS's DeleteConflict for an attached policy, else moto's own delete."""
+        if self.get_policy(policy_arn).attachment_count > 0:
+            raise DeleteConflictException(ATTACHED_POLICY_MESSAGE)
+        original(self, policy_arn)
+
+    IAMBackend.delete_policy = delete_policy
+
+
+def allow_deleting_attached_policies():
+    """Give moto its own DeletePolicy back (the reversal the tests use)."""
+    global _saved_delete_policy
+    from moto.iam.models import IAMBackend
+
+    if _saved_delete_policy is not None:
+        IAMBackend.delete_policy = _saved_delete_policy
+        _saved_delete_policy = None

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
 from moto.iam.access_control import IAMRequestBase
 
-from helpers import instance, lab, moto_gaps, network
+from helpers import instance, lab, magic, moto_gaps, network
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/umemoto-wordpress-role"
 CW_POLICY = "arn:aws:iam::123456789012:policy/CloudWatch-Wordpress-ut"
@@ -83,7 +83,7 @@ def test_shim_still_denies_cloudwatch_without_the_policy(launched):
 
 
 def test_moto_still_answers_cloudwatch_denials_in_xml(launched):
-    """Difference 3: the CLI cannot parse the denial, so it shows HTTP 403 and moto's XML."""
+    """Difference 4: the CLI cannot parse the denial, so it shows HTTP 403 and moto's XML."""
     lab.client("iam").detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
     session = instance.connect()
     with moto_gaps.enforced(), pytest.raises(ClientError) as denied:
@@ -92,9 +92,27 @@ def test_moto_still_answers_cloudwatch_denials_in_xml(launched):
     assert "<Code>AccessDenied</Code>" in str(denied.value)
 
 
+def test_deleting_an_attached_policy_is_refused_as_on_aws(launched, capsys):
+    """Workaround 3: DeleteConflict with AWS's message, through boto3 and through %aws; nothing is lost."""
+    with pytest.raises(ClientError) as refused:
+        lab.client("iam").delete_policy(PolicyArn=CW_POLICY)
+    assert refused.value.response["Error"]["Code"] == "DeleteConflict"
+    assert refused.value.response["Error"]["Message"] == moto_gaps.ATTACHED_POLICY_MESSAGE
+    magic.run_text(f"aws iam delete-policy --policy-arn {CW_POLICY}")
+    assert "(DeleteConflict) when calling the DeletePolicy operation: Cannot delete a policy attached" in capsys.readouterr().err
+    attached = lab.client("iam").list_attached_role_policies(RoleName="umemoto-wordpress-role")["AttachedPolicies"]
+    assert CW_POLICY in {p["PolicyArn"] for p in attached}
+    lab.client("iam").detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
+    lab.client("iam").delete_policy(PolicyArn=CW_POLICY)  # detached first: deleted, as on AWS
+
+
 def test_moto_still_deletes_attached_policies(launched):
-    """Difference 4: AWS refuses DeletePolicy on an attached policy (DeleteConflict); moto does not."""
-    lab.client("iam").delete_policy(PolicyArn=CW_POLICY)
+    """Workaround 3 is still needed: moto itself deletes a policy that is still attached."""
+    moto_gaps.allow_deleting_attached_policies()
+    try:
+        lab.client("iam").delete_policy(PolicyArn=CW_POLICY)
+    finally:
+        moto_gaps.refuse_deleting_attached_policies()
     assert "CloudWatch-Wordpress-ut" not in {
         p["PolicyName"] for p in lab.client("iam").list_policies(Scope="Local")["Policies"]}
 
