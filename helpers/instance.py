@@ -12,8 +12,9 @@ assume it, and obtains the role's temporary credentials with the instance id as
 session name. From then on `%instance` / `%%instance` (registered by
 `lab.start`) run the article's shell lines "on the instance": `aws ...` lines
 through the real CLI with the instance's credentials and moto's IAM checks ON;
-other lines (touch, rm, ls) as programs in a scratch home folder under the
-system temp folder.
+other lines (touch, ls, rm, cat, echo, pwd, and curl to the metadata service) by
+helpers.instance_shell, in a scratch home folder under the system temp folder --
+never as programs of your own computer.
 
 Steps: find_instance -> profile_role -> check_trust -> credentials -> run
 `expect_denied(command)` runs a command that must be refused, and raises
@@ -26,7 +27,6 @@ and `expect_denied` print how to log in instead of raising.
 """
 import contextlib
 import shlex
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -34,7 +34,7 @@ from pathlib import Path
 
 import boto3
 
-from helpers import cli, explain, lab, magic, moto_gaps, network, tables
+from helpers import cli, explain, instance_shell, lab, magic, moto_gaps, network, tables
 
 EC2_SERVICE = "ec2.amazonaws.com"
 
@@ -163,10 +163,11 @@ class Session:
             args = magic.split_command(number, line)
             with moto_gaps.enforced():
                 return cli.run(args, env=self.env, cwd=self.home)
-        done = subprocess.run(words, cwd=self.home, capture_output=True, text=True)
-        sys.stdout.write(done.stdout)
-        sys.stderr.write(done.stderr)
-        return done.returncode
+        try:
+            return instance_shell.run(self, words)
+        except instance_shell.ShellError as error:  # like a terminal: say why, go on with the next line
+            print(f"Not run: {error}")
+            return 127
 
     def run(self, text, namespace=None):
         """Run shell lines on the instance, each in turn, like a terminal; return the worst exit code.
@@ -186,9 +187,6 @@ class Session:
         except (magic.CommandError, ValueError) as error:
             print(f"Not run: {error}")
             return None
-        except FileNotFoundError as error:
-            print(f"Not run: {error.filename} is not a program on this instance.")
-            return 127
         return max(codes, default=0)
 
     def logout(self):
