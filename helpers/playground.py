@@ -10,6 +10,7 @@ of `show()` only wire them together.
     set_attached(name, on)                really attach or detach one of the article's policies
     read_custom(text) / put_custom(text)  lint a policy typed by the learner, then put it on
                                           the role as an inline policy (bad JSON: line:col, no change)
+    custom_on_role()                      that inline policy as it is on the role now, or None
 
 After `lab.reset()` (no role in the account), `predict`, `predict_and_call`,
 `show` and `remove_custom` print that the role is missing and how to rebuild it,
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 from botocore.exceptions import ClientError
 
-from helpers import explain, iam_steps, instance, lab, lint, moto_gaps, network, role_policies
+from helpers import explain, iam_steps, instance, lab, lint, moto_gaps, network, role_policies, tables
 
 ROLE = iam_steps.ROLE
 ARTICLE_POLICIES = tuple(iam_steps.POLICIES)  # CloudWatch-Wordpress-ut, S3-Wordpress-ut
@@ -343,6 +344,15 @@ def remove_custom(role=ROLE):
     return f"{role} has no inline policy {CUSTOM_POLICY}."
 
 
+def custom_on_role(role=ROLE):
+    """The role's Playground-custom inline policy as indented JSON text, or None when it has none."""
+    iam = lab.client("iam")
+    if CUSTOM_POLICY not in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        return None
+    document = iam.get_role_policy(RoleName=role, PolicyName=CUSTOM_POLICY)["PolicyDocument"]
+    return json.dumps(tables.as_document(document), indent=2)
+
+
 def policy_set(managed_names, custom_document=None):
     """{name: document} from chosen managed policies plus an optional custom document."""
     iam = lab.client("iam")
@@ -364,8 +374,14 @@ def decision_html(explanation):
 class Playground:
     """The widget UI: action, resource, policy toggles, text area, live decision, real call."""
 
-    def __init__(self, role=ROLE, custom_text=CUSTOM_STARTER):
-        """Build the widgets from the role as it is in the backend now."""
+    def __init__(self, role=ROLE, custom_text=None):
+        """Build the widgets from the role as it is in the backend now.
+
+        Every checkbox shows the role's actual state (attached managed policies, the
+        Playground-custom inline policy), so the first prediction is the account's.
+        The text area shows `custom_text` if given, else the role's Playground-custom
+        policy if it has one, else CUSTOM_STARTER.
+        """
         import ipywidgets as widgets
 
         self.role = role
@@ -376,9 +392,11 @@ class Playground:
         attached = attached_names(role)
         self.toggles = {name: widgets.Checkbox(value=name in attached, description=name, indent=False)
                         for name in ARTICLE_POLICIES}
-        self.custom_on = widgets.Checkbox(value=False, description=f"{CUSTOM_POLICY} (the text below)",
+        on_role = custom_on_role(role)
+        self.custom_on = widgets.Checkbox(value=on_role is not None, description=f"{CUSTOM_POLICY} (the text below)",
                                           indent=False)
-        self.editor = widgets.Textarea(value=custom_text, layout=widgets.Layout(width="40em", height="14em"))
+        text = custom_text if custom_text is not None else (on_role or CUSTOM_STARTER)
+        self.editor = widgets.Textarea(value=text, layout=widgets.Layout(width="40em", height="14em"))
         self.lint_note = widgets.HTML()
         self.decision = widgets.HTML().add_class("decision")
         self.table = widgets.HTML()

@@ -115,3 +115,23 @@ def test_compare_without_the_role_says_how_to_rebuild(capsys):
     lab.reset()
     assert pg.compare("s3:PutObject") is None
     assert "lab.start(chapter=7)" in capsys.readouterr().out
+
+
+def test_a_rebuilt_playground_ticks_what_is_on_the_role(built):
+    first = pg.Playground()
+    first.editor.value = DENY_PUT
+    first.custom_on.value = True
+    first.toggles[S3_POLICY].value = False
+    again = pg.Playground()
+    assert again.custom_on.value and not again.toggles[S3_POLICY].value
+    assert lab.client("iam").list_role_policies(RoleName=pg.ROLE)["PolicyNames"] == [pg.CUSTOM_POLICY]
+    account = pg.predict("s3:PutObject", pg.OBJECT_ARN)  # from the role's policies in the account
+    assert again.decision.value == pg.decision_html(account) and "explicit deny" in again.decision.value
+
+
+def test_a_fresh_playground_shows_the_custom_policy_the_role_has(built):
+    pg.put_custom(DENY_PUT)
+    ui = pg.Playground()
+    assert ui.custom_on.value and json.loads(ui.editor.value) == json.loads(DENY_PUT)
+    assert "explicit deny" in ui.decision.value
+    assert pg.Playground(custom_text=BAD_JSON).editor.value == BAD_JSON
