@@ -49,6 +49,7 @@ CUSTOM_STARTER = """{
     }
   ]
 }"""
+_last_text = None  # the text area's last text in this kernel (see show)
 
 
 # --- the real calls ------------------------------------------------------------------
@@ -362,6 +363,20 @@ def policy_set(managed_names, custom_document=None):
     return chosen
 
 
+def _remember(text):
+    """Keep the text area's text for the next playground built in this kernel."""
+    global _last_text
+    _last_text = text
+
+
+def starting_text(custom_text, on_role):
+    """The text area's first text: the given one, this kernel's last, the role's policy, or the starter."""
+    for text in (custom_text, _last_text, on_role):
+        if text is not None:
+            return text
+    return CUSTOM_STARTER
+
+
 def decision_html(explanation):
     """The decision in colour and the deciding statement, as HTML."""
     decision, _, rest = explanation.summary().partition(": ")
@@ -378,9 +393,9 @@ class Playground:
         """Build the widgets from the role as it is in the backend now.
 
         Every checkbox shows the role's actual state (attached managed policies, the
-        Playground-custom inline policy), so the first prediction is the account's.
-        The text area shows `custom_text` if given, else the role's Playground-custom
-        policy if it has one, else CUSTOM_STARTER.
+        Playground-custom inline policy). The text area shows `custom_text` if given,
+        else the last text shown in this kernel (see `show`), else the role's
+        Playground-custom policy if it has one, else CUSTOM_STARTER.
         """
         import ipywidgets as widgets
 
@@ -395,7 +410,8 @@ class Playground:
         on_role = custom_on_role(role)
         self.custom_on = widgets.Checkbox(value=on_role is not None, description=f"{CUSTOM_POLICY} (the text below)",
                                           indent=False)
-        text = custom_text if custom_text is not None else (on_role or CUSTOM_STARTER)
+        text = starting_text(custom_text, on_role)
+        _remember(text)
         self.editor = widgets.Textarea(value=text, layout=widgets.Layout(width="40em", height="14em"))
         self.lint_note = widgets.HTML()
         self.decision = widgets.HTML().add_class("decision")
@@ -420,7 +436,7 @@ class Playground:
         for name, box in self.toggles.items():
             box.observe(lambda change, name=name: self._on_toggle(name, change["new"]), "value")
         self.custom_on.observe(lambda change: self._on_custom(), "value")
-        self.editor.observe(lambda change: self.refresh(), "value")
+        self.editor.observe(self._on_edit, "value")
         self.button.on_click(lambda button: self.call())
 
     def _on_action(self, change):
@@ -428,6 +444,11 @@ class Playground:
         call = CALLS.get(change["new"])
         if call and self.resource.value in {c.resource for c in CALLS.values()}:
             self.resource.value = call.resource
+        self.refresh()
+
+    def _on_edit(self, change):
+        """Remember the learner's text for the next `show()`, then update the prediction."""
+        _remember(change["new"])
         self.refresh()
 
     def _on_toggle(self, name, on):
@@ -487,12 +508,19 @@ class Playground:
             self.result.value = f"could not call: {html.escape(str(error))}"
 
 
-def show(role=ROLE):
-    """Display the playground for the role; return the Playground (its widgets are attributes), or None."""
+def show(role=ROLE, custom_text=None):
+    """Display the playground for the role; return the Playground (its widgets are attributes), or None.
+
+    The text area keeps the learner's text across re-runs of this cell, valid JSON or not,
+    and across `lab.start`/`lab.reset` (they reset the account, not the learner's work);
+    the checkboxes always show the role as it is in the account. A fresh kernel starts
+    from the role's Playground-custom policy, or CUSTOM_STARTER;
+    `show(custom_text=playground.CUSTOM_STARTER)` brings the starter back.
+    """
     from IPython.display import display
 
     if not role_exists(role):
         return None
-    playground = Playground(role)
+    playground = Playground(role, custom_text)
     display(playground.box)
     return playground

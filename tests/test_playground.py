@@ -12,6 +12,12 @@ DENY_PUT = json.dumps({"Version": "2012-10-17", "Statement": [
 BAD_JSON = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Deny",, }\n  ]\n}'
 
 
+@pytest.fixture(autouse=True)
+def fresh_kernel_text(monkeypatch):
+    """Every test starts as a fresh kernel would: no text remembered from an earlier playground."""
+    monkeypatch.setattr(pg, "_last_text", None)
+
+
 @pytest.fixture
 def built():
     """The account at chapter 07's start (tests/conftest.py empties it before every test)."""
@@ -135,3 +141,25 @@ def test_a_fresh_playground_shows_the_custom_policy_the_role_has(built):
     assert ui.custom_on.value and json.loads(ui.editor.value) == json.loads(DENY_PUT)
     assert "explicit deny" in ui.decision.value
     assert pg.Playground(custom_text=BAD_JSON).editor.value == BAD_JSON
+
+
+def test_a_rerun_keeps_the_learners_text_even_bad_json(built):
+    first = pg.Playground()
+    assert first.editor.value == pg.CUSTOM_STARTER
+    first.editor.value = BAD_JSON
+    again = pg.Playground()
+    assert again.editor.value == BAD_JSON and not again.custom_on.value  # kept, never applied
+    assert lab.client("iam").list_role_policies(RoleName=pg.ROLE)["PolicyNames"] == []
+    again.editor.value = DENY_PUT
+    again.custom_on.value = True
+    lab.start(chapter=7)  # the account goes back to the chapter's start, the text stays
+    after = pg.Playground()
+    assert after.editor.value == DENY_PUT and not after.custom_on.value
+    assert "allow" in after.decision.value
+
+
+def test_show_can_bring_the_starter_back(built, capsys):
+    pg.Playground().editor.value = BAD_JSON
+    assert pg.show(custom_text=pg.CUSTOM_STARTER).editor.value == pg.CUSTOM_STARTER
+    assert pg.show().editor.value == pg.CUSTOM_STARTER
+
