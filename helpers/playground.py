@@ -377,6 +377,14 @@ def starting_text(custom_text, on_role):
     return CUSTOM_STARTER
 
 
+def differs_note(text, on_role, role=ROLE):
+    """A one-line note when the role's Playground-custom is not the text shown, else ""."""
+    if on_role is None or read_custom(text)[0] == json.loads(on_role):
+        return ""
+    return (f"Note: the {CUSTOM_POLICY} on {role} now is not the text below; the prediction counts "
+            "the text, and the real-call button makes the role match it first.")
+
+
 def decision_html(explanation):
     """The decision in colour and the deciding statement, as HTML."""
     decision, _, rest = explanation.summary().partition(": ")
@@ -419,7 +427,7 @@ class Playground:
         self.button = widgets.Button(description="Real call as the instance", button_style="primary",
                                      layout=widgets.Layout(width="16em"))
         self.result = widgets.HTML("<i>Press the button to make the call.</i>").add_class("real-result")
-        self.status = widgets.HTML()
+        self.status = widgets.HTML(html.escape(differs_note(text, on_role, role)))
         self.box = widgets.VBox([
             widgets.HTML("<b>Request</b>"), self.action, self.resource,
             widgets.HTML(f"<b>Policies of {html.escape(role)}</b> (ticking really attaches/detaches)"),

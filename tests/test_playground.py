@@ -155,7 +155,7 @@ def test_a_rerun_keeps_the_learners_text_even_bad_json(built):
     lab.start(chapter=7)  # the account goes back to the chapter's start, the text stays
     after = pg.Playground()
     assert after.editor.value == DENY_PUT and not after.custom_on.value
-    assert "allow" in after.decision.value
+    assert "allow" in after.decision.value and after.status.value == ""
 
 
 def test_show_can_bring_the_starter_back(built, capsys):
@@ -163,3 +163,12 @@ def test_show_can_bring_the_starter_back(built, capsys):
     assert pg.show(custom_text=pg.CUSTOM_STARTER).editor.value == pg.CUSTOM_STARTER
     assert pg.show().editor.value == pg.CUSTOM_STARTER
 
+
+def test_a_note_says_when_the_role_holds_another_custom_policy(built):
+    pg.Playground().editor.value = BAD_JSON
+    pg.put_custom(DENY_PUT)  # e.g. from a notebook cell
+    ui = pg.Playground()
+    assert ui.editor.value == BAD_JSON and ui.custom_on.value
+    assert ui.status.value.startswith(f"Note: the {pg.CUSTOM_POLICY} on {pg.ROLE} now is not the text below")
+    ui.editor.value = DENY_PUT
+    assert pg.Playground().status.value == ""
