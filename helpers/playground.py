@@ -10,6 +10,7 @@ of `show()` only wire them together.
     set_attached(name, on)                really attach or detach one of the article's policies
     read_custom(text) / put_custom(text)  lint a policy typed by the learner, then put it on
                                           the role as an inline policy (bad JSON: line:col, no change)
+    custom_on_role()                      that inline policy as it is on the role now, or None
 
 After `lab.reset()` (no role in the account), `predict`, `predict_and_call`,
 `show` and `remove_custom` print that the role is missing and how to rebuild it,
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 from botocore.exceptions import ClientError
 
-from helpers import explain, iam_steps, instance, lab, lint, moto_gaps, network, role_policies
+from helpers import explain, iam_steps, instance, lab, lint, moto_gaps, network, role_policies, tables
 
 ROLE = iam_steps.ROLE
 ARTICLE_POLICIES = tuple(iam_steps.POLICIES)  # CloudWatch-Wordpress-ut, S3-Wordpress-ut
@@ -48,6 +49,7 @@ CUSTOM_STARTER = """{
     }
   ]
 }"""
+_last_text = None  # the text area's last text in this kernel (see show)
 
 
 # --- the real calls ------------------------------------------------------------------
@@ -343,6 +345,15 @@ def remove_custom(role=ROLE):
     return f"{role} has no inline policy {CUSTOM_POLICY}."
 
 
+def custom_on_role(role=ROLE):
+    """The role's Playground-custom inline policy as indented JSON text, or None when it has none."""
+    iam = lab.client("iam")
+    if CUSTOM_POLICY not in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        return None
+    document = iam.get_role_policy(RoleName=role, PolicyName=CUSTOM_POLICY)["PolicyDocument"]
+    return json.dumps(tables.as_document(document), indent=2)
+
+
 def policy_set(managed_names, custom_document=None):
     """{name: document} from chosen managed policies plus an optional custom document."""
     iam = lab.client("iam")
@@ -350,6 +361,28 @@ def policy_set(managed_names, custom_document=None):
     if custom_document is not None:
         chosen[f"{CUSTOM_POLICY} (inline)"] = custom_document
     return chosen
+
+
+def _remember(text):
+    """Keep the text area's text for the next playground built in this kernel."""
+    global _last_text
+    _last_text = text
+
+
+def starting_text(custom_text, on_role):
+    """The text area's first text: the given one, this kernel's last, the role's policy, or the starter."""
+    for text in (custom_text, _last_text, on_role):
+        if text is not None:
+            return text
+    return CUSTOM_STARTER
+
+
+def differs_note(text, on_role, role=ROLE):
+    """A one-line note when the role's Playground-custom is not the text shown, else ""."""
+    if on_role is None or read_custom(text)[0] == json.loads(on_role):
+        return ""
+    return (f"Note: the {CUSTOM_POLICY} on {role} now is not the text below; the prediction counts "
+            "the text, and the real-call button makes the role match it first.")
 
 
 def decision_html(explanation):
@@ -364,8 +397,14 @@ def decision_html(explanation):
 class Playground:
     """The widget UI: action, resource, policy toggles, text area, live decision, real call."""
 
-    def __init__(self, role=ROLE, custom_text=CUSTOM_STARTER):
-        """Build the widgets from the role as it is in the backend now."""
+    def __init__(self, role=ROLE, custom_text=None):
+        """Build the widgets from the role as it is in the backend now.
+
+        Every checkbox shows the role's actual state (attached managed policies, the
+        Playground-custom inline policy). The text area shows `custom_text` if given,
+        else the last text shown in this kernel (see `show`), else the role's
+        Playground-custom policy if it has one, else CUSTOM_STARTER.
+        """
         import ipywidgets as widgets
 
         self.role = role
@@ -376,16 +415,19 @@ class Playground:
         attached = attached_names(role)
         self.toggles = {name: widgets.Checkbox(value=name in attached, description=name, indent=False)
                         for name in ARTICLE_POLICIES}
-        self.custom_on = widgets.Checkbox(value=False, description=f"{CUSTOM_POLICY} (the text below)",
+        on_role = custom_on_role(role)
+        self.custom_on = widgets.Checkbox(value=on_role is not None, description=f"{CUSTOM_POLICY} (the text below)",
                                           indent=False)
-        self.editor = widgets.Textarea(value=custom_text, layout=widgets.Layout(width="40em", height="14em"))
+        text = starting_text(custom_text, on_role)
+        _remember(text)
+        self.editor = widgets.Textarea(value=text, layout=widgets.Layout(width="40em", height="14em"))
         self.lint_note = widgets.HTML()
         self.decision = widgets.HTML().add_class("decision")
         self.table = widgets.HTML()
         self.button = widgets.Button(description="Real call as the instance", button_style="primary",
                                      layout=widgets.Layout(width="16em"))
         self.result = widgets.HTML("<i>Press the button to make the call.</i>").add_class("real-result")
-        self.status = widgets.HTML()
+        self.status = widgets.HTML(html.escape(differs_note(text, on_role, role)))
         self.box = widgets.VBox([
             widgets.HTML("<b>Request</b>"), self.action, self.resource,
             widgets.HTML(f"<b>Policies of {html.escape(role)}</b> (ticking really attaches/detaches)"),
@@ -402,7 +444,7 @@ class Playground:
         for name, box in self.toggles.items():
             box.observe(lambda change, name=name: self._on_toggle(name, change["new"]), "value")
         self.custom_on.observe(lambda change: self._on_custom(), "value")
-        self.editor.observe(lambda change: self.refresh(), "value")
+        self.editor.observe(self._on_edit, "value")
         self.button.on_click(lambda button: self.call())
 
     def _on_action(self, change):
@@ -410,6 +452,11 @@ class Playground:
         call = CALLS.get(change["new"])
         if call and self.resource.value in {c.resource for c in CALLS.values()}:
             self.resource.value = call.resource
+        self.refresh()
+
+    def _on_edit(self, change):
+        """Remember the learner's text for the next `show()`, then update the prediction."""
+        _remember(change["new"])
         self.refresh()
 
     def _on_toggle(self, name, on):
@@ -469,12 +516,19 @@ class Playground:
             self.result.value = f"could not call: {html.escape(str(error))}"
 
 
-def show(role=ROLE):
-    """Display the playground for the role; return the Playground (its widgets are attributes), or None."""
+def show(role=ROLE, custom_text=None):
+    """Display the playground for the role; return the Playground (its widgets are attributes), or None.
+
+    The text area keeps the learner's text across re-runs of this cell, valid JSON or not,
+    and across `lab.start`/`lab.reset` (they reset the account, not the learner's work);
+    the checkboxes always show the role as it is in the account. A fresh kernel starts
+    from the role's Playground-custom policy, or CUSTOM_STARTER;
+    `show(custom_text=playground.CUSTOM_STARTER)` brings the starter back.
+    """
     from IPython.display import display
 
     if not role_exists(role):
         return None
-    playground = Playground(role)
+    playground = Playground(role, custom_text)
     display(playground.box)
     return playground

@@ -12,6 +12,12 @@ DENY_PUT = json.dumps({"Version": "2012-10-17", "Statement": [
 BAD_JSON = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Deny",, }\n  ]\n}'
 
 
+@pytest.fixture(autouse=True)
+def fresh_kernel_text(monkeypatch):
+    """Every test starts as a fresh kernel would: no text remembered from an earlier playground."""
+    monkeypatch.setattr(pg, "_last_text", None)
+
+
 @pytest.fixture
 def built():
     """The account at chapter 07's start (tests/conftest.py empties it before every test)."""
@@ -115,3 +121,54 @@ def test_compare_without_the_role_says_how_to_rebuild(capsys):
     lab.reset()
     assert pg.compare("s3:PutObject") is None
     assert "lab.start(chapter=7)" in capsys.readouterr().out
+
+
+def test_a_rebuilt_playground_ticks_what_is_on_the_role(built):
+    first = pg.Playground()
+    first.editor.value = DENY_PUT
+    first.custom_on.value = True
+    first.toggles[S3_POLICY].value = False
+    again = pg.Playground()
+    assert again.custom_on.value and not again.toggles[S3_POLICY].value
+    assert lab.client("iam").list_role_policies(RoleName=pg.ROLE)["PolicyNames"] == [pg.CUSTOM_POLICY]
+    account = pg.predict("s3:PutObject", pg.OBJECT_ARN)  # from the role's policies in the account
+    assert again.decision.value == pg.decision_html(account) and "explicit deny" in again.decision.value
+
+
+def test_a_fresh_playground_shows_the_custom_policy_the_role_has(built):
+    pg.put_custom(DENY_PUT)
+    ui = pg.Playground()
+    assert ui.custom_on.value and json.loads(ui.editor.value) == json.loads(DENY_PUT)
+    assert "explicit deny" in ui.decision.value
+    assert pg.Playground(custom_text=BAD_JSON).editor.value == BAD_JSON
+
+
+def test_a_rerun_keeps_the_learners_text_even_bad_json(built):
+    first = pg.Playground()
+    assert first.editor.value == pg.CUSTOM_STARTER
+    first.editor.value = BAD_JSON
+    again = pg.Playground()
+    assert again.editor.value == BAD_JSON and not again.custom_on.value  # kept, never applied
+    assert lab.client("iam").list_role_policies(RoleName=pg.ROLE)["PolicyNames"] == []
+    again.editor.value = DENY_PUT
+    again.custom_on.value = True
+    lab.start(chapter=7)  # the account goes back to the chapter's start, the text stays
+    after = pg.Playground()
+    assert after.editor.value == DENY_PUT and not after.custom_on.value
+    assert "allow" in after.decision.value and after.status.value == ""
+
+
+def test_show_can_bring_the_starter_back(built, capsys):
+    pg.Playground().editor.value = BAD_JSON
+    assert pg.show(custom_text=pg.CUSTOM_STARTER).editor.value == pg.CUSTOM_STARTER
+    assert pg.show().editor.value == pg.CUSTOM_STARTER
+
+
+def test_a_note_says_when_the_role_holds_another_custom_policy(built):
+    pg.Playground().editor.value = BAD_JSON
+    pg.put_custom(DENY_PUT)  # e.g. from a notebook cell
+    ui = pg.Playground()
+    assert ui.editor.value == BAD_JSON and ui.custom_on.value
+    assert ui.status.value.startswith(f"Note: the {pg.CUSTOM_POLICY} on {pg.ROLE} now is not the text below")
+    ui.editor.value = DENY_PUT
+    assert pg.Playground().status.value == ""
