@@ -18,7 +18,7 @@ never as programs of your own computer.
 
 Steps: find_instance -> profile_role -> check_trust -> credentials -> run
 `expect_denied(command)` runs a command that must be refused, and raises
-AssertionError if it was allowed.
+lab.CheckFailed (an AssertionError shown as one line) if it was allowed.
 
 The instance's shell is no real shell: each line runs one program. Lines with
 redirection, pipes, `&&`, `;` or command substitution are refused with a message
@@ -307,7 +307,7 @@ def run(text, session=None, namespace=None):
 
 
 def expect_denied(command, session=None, namespace=None):
-    """Run a command on the instance that IAM must refuse; raise AssertionError if it is not refused.
+    """Run a command on the instance that IAM must refuse; raise lab.CheckFailed if it is not refused.
 
     Prints the CLI's output as usual, then what was checked. Outside a session it
     prints how to log in and returns None: nothing was checked.
@@ -322,11 +322,14 @@ def expect_denied(command, session=None, namespace=None):
         code = session.run(command, namespace)
     text = "".join(seen.seen)
     if code is None:
-        raise AssertionError(f"This did not run, so nothing was denied: {command}")
+        raise lab.CheckFailed(f"This did not run, so nothing was denied: {command} (see the message above).")
     if not code:
-        raise AssertionError(f"Expected AccessDenied, but this was allowed: {command}")
+        raise lab.CheckFailed(f"Expected AccessDenied, but this was allowed: {command}. The role's policies "
+                              f"changed since (another cell or the playground attached one): run the cells "
+                              f"above this one in order.")
     if "AccessDenied" not in text:
-        raise AssertionError(f"This failed, but not because access was denied (exit code {code}): {command}")
+        raise lab.CheckFailed(f"This failed, but not because access was denied (exit code {code}): {command}. "
+                              f"The CLI's message above says why (a missing bucket or file, a typo?).")
     print("Denied, as expected: AccessDenied from IAM.")
 
 

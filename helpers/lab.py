@@ -64,14 +64,23 @@ def load_magic():
         magic.load_ipython_extension(ipython)
         network.load_ipython_extension(ipython)
         instance.load_ipython_extension(ipython)
-        ipython.set_custom_exc((ClientError, BotoCoreError), show_aws_error)
+        ipython.set_custom_exc((ClientError, BotoCoreError, CheckFailed), show_aws_error)
+
+
+class CheckFailed(AssertionError):
+    """A check a cell makes did not hold (e.g. a request expected to be denied was allowed).
+
+    The cell still fails (so nbval and a learner notice), but shows one line, not a traceback.
+    """
 
 
 def show_aws_error(shell, kind, error, tb, tb_offset=None):
-    """Print an AWS error raised in a cell as one line plus a hint, instead of a long traceback."""
+    """Print an AWS error (or a failed check) raised in a cell as one line plus a hint, not a traceback."""
     from helpers import hints
 
     print(f"{kind.__name__}: {error}", file=sys.stderr, flush=True)
+    if issubclass(kind, CheckFailed):
+        return
     hint = hints.hint_for(str(error))
     print(f"Hint: {hint or 'check the names against the article, or run lab.start(chapter=N) to rebuild.'}", flush=True)
 

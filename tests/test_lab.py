@@ -143,3 +143,17 @@ def test_aws_errors_in_cells_print_one_line_and_a_hint(capsys):
     captured = capsys.readouterr()
     assert captured.err.startswith("NoSuchEntityException: An error occurred (NoSuchEntity)")
     assert "02-Role" in captured.out
+
+
+def test_a_failed_check_in_a_cell_fails_the_cell_with_one_line():
+    from IPython.testing.globalipapp import get_ipython
+    from IPython.utils.capture import capture_output
+
+    ipython = get_ipython()
+    lab.start(chapter=0)  # registers the one-line printer in the running IPython
+    with capture_output() as captured:
+        result = ipython.run_cell("from helpers import lab\n"
+                                  "raise lab.CheckFailed('Expected AccessDenied, but this was allowed: aws s3 ls')")
+    assert not result.success  # the cell still counts as failed
+    assert captured.stderr.strip() == "CheckFailed: Expected AccessDenied, but this was allowed: aws s3 ls"
+    assert "Traceback" not in captured.stdout + captured.stderr and "Hint" not in captured.stdout
