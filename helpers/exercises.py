@@ -479,6 +479,9 @@ def check_after_detach(answer):
     verdict = missing_role()
     if verdict:
         return verdict
+    if not [name for name in role_policies.documents() if name != DETACHED]:
+        return not_yet(f"{ROLE} has no other policy attached yet: run this chapter's attach cells first "
+                       "(the question is about the role as the article leaves it)")
     given = {a.strip().lower(): a for a in answer if isinstance(a, str)}
     kept = {a.lower(): a for a in kept_actions()}
     from_s3 = {a.lower() for s in statements(json.loads(iam_steps.read_policy("s3policy.json")))

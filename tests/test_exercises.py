@@ -268,6 +268,11 @@ def test_after_detach_wrong_answers(built):
     rejects(ex.check_after_detach, "cloudwatch:PutMetricData", "a list of actions")
 
 
+def test_after_detach_before_the_attach_cells_ran():
+    lab.start(chapter=3)  # the role exists, nothing attached yet
+    rejects(ex.check_after_detach, ex.SOLUTIONS["03-after-detach"], "run this chapter's attach cells first")
+
+
 # --- chapter 04 -------------------------------------------------------------------------
 
 def test_launch_profile_arn_before_the_profile_exists():
