@@ -34,7 +34,7 @@ from pathlib import Path
 
 import boto3
 
-from helpers import cli, explain, instance_shell, lab, magic, moto_gaps, network, tables
+from helpers import cli, explain, instance_shell, lab, magic, moto_gaps, network, sandbox, tables
 
 EC2_SERVICE = "ec2.amazonaws.com"
 
@@ -116,7 +116,7 @@ class Session:
     def home(self):
         """The instance's home folder (a scratch folder outside the repository, made on first use)."""
         if self._home is None:
-            self._home = tempfile.TemporaryDirectory(prefix=f"{self.name}-home-")
+            self._home = tempfile.TemporaryDirectory(prefix=f"{self.name}-home-", dir=sandbox.scratch_folder())
         return Path(self._home.name)
 
     @property

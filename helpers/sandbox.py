@@ -5,8 +5,11 @@ whatever the learner's shell, profile or config files say. `isolate()` removes
 every AWS_* setting from this process and installs fake keys, a fixed region and
 empty config files instead.
 """
+import atexit
+import getpass
 import importlib.util
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,10 +20,57 @@ REGION = "ap-northeast-1"  # Tokyo: the article's AMI id and setting
 # Settings outside the AWS_* namespace that boto3 or the CLI would also read.
 OTHER_SETTINGS = ("BOTO_CONFIG", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
 
+_scratch = None
+
+
+def scratch_folder():
+    """This kernel's folder for the lab's scratch files, removed when the kernel exits.
+
+    It lives in `<temp>/iam-role-lab-<user>/<process id>/`; folders left by kernels that
+    were killed (so never cleaned up) are removed when the next kernel makes its own.
+    """
+    global _scratch
+    if _scratch is None or not _scratch.is_dir():
+        parent = Path(tempfile.gettempdir()) / f"iam-role-lab-{_user()}"
+        parent.mkdir(exist_ok=True)
+        remove_stale_folders(parent)
+        _scratch = parent / str(os.getpid())
+        _scratch.mkdir(exist_ok=True)
+        atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
+    return _scratch
+
+
+def remove_stale_folders(parent):
+    """Remove the scratch folders of kernels that no longer run (on POSIX systems, where that can be asked)."""
+    if os.name != "posix":
+        return
+    for folder in parent.iterdir():
+        if folder.name.isdigit() and not _running(int(folder.name)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid):
+    """True if a process with this id exists (POSIX: signal 0 only asks)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _user():
+    """The user's login name, for a per-user temp folder."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "user"
+
 
 def empty_config_dir():
     """A private folder with empty AWS config and credentials files."""
-    folder = Path(tempfile.gettempdir()) / f"iam-role-lab-{os.getpid()}"
+    folder = scratch_folder() / "aws"
     folder.mkdir(exist_ok=True)
     for name in ("config", "credentials"):
         (folder / name).write_text("")

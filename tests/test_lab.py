@@ -47,6 +47,36 @@ def test_isolate_removes_every_learner_setting(learner_aws):
     assert open(os.environ["AWS_CONFIG_FILE"]).read() == ""
 
 
+def test_scratch_files_live_in_one_folder_per_kernel_and_stale_ones_go():
+    import subprocess
+    import sys
+
+    lab.start(chapter=0)
+    folder = sandbox.scratch_folder()
+    assert folder.name == str(os.getpid())
+    assert os.environ["AWS_CONFIG_FILE"].startswith(str(folder))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (folder.parent / dead / "aws").mkdir(parents=True)  # as a killed kernel leaves it
+    alive = folder.parent / "1"  # init is always running
+    alive.mkdir(exist_ok=True)
+    sandbox.remove_stale_folders(folder.parent)
+    assert not (folder.parent / dead).exists()
+    assert alive.exists() and folder.exists()
+    alive.rmdir()
+
+
+def test_scratch_folder_is_removed_when_the_kernel_exits(tmp_path):
+    import subprocess
+    import sys
+
+    code = "from helpers import sandbox; print(sandbox.scratch_folder())"
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=env, cwd=os.path.dirname(os.path.dirname(__file__))).stdout.strip()
+    assert made.startswith(str(tmp_path)) and not os.path.exists(made)
+
+
 def test_start_ignores_learner_settings_and_stays_offline(learner_aws, no_network, capsys):
     lab._backend = None  # a fresh kernel
     lab.start(chapter=5)
