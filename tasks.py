@@ -125,6 +125,10 @@ def bench():
 COMMANDS = {"lab": lab, "test": test, "execute": execute, "lock": lock, "bench": bench}
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
-        sys.exit(__doc__)
-    COMMANDS[sys.argv[1]]()
+    if len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help", "help"):
+        print(__doc__)
+    elif len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        what = f"unknown command {sys.argv[1]!r}" if len(sys.argv) > 1 else "no command given"
+        sys.exit(f"tasks.py: {what}; choose one of: {', '.join(COMMANDS)}\n{__doc__}")
+    else:
+        COMMANDS[sys.argv[1]]()

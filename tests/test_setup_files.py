@@ -44,3 +44,11 @@ def test_environment_yml_carries_the_same_pins():
 def test_policies_are_the_articles_files():
     names = sorted(p.name for p in (ROOT / "policies").glob("*.json"))
     assert names == ["cloudwatchpolicy.json", "s3policy.json", "trustpolicy.json"]
+
+
+def test_tasks_help_and_unknown_commands():
+    helped = subprocess.run([sys.executable, "tasks.py", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert helped.returncode == 0 and "python3 tasks.py lab" in helped.stdout
+    wrong = subprocess.run([sys.executable, "tasks.py", "labb"], cwd=ROOT, capture_output=True, text=True)
+    assert wrong.returncode == 1
+    assert wrong.stderr.startswith("tasks.py: unknown command 'labb'; choose one of: lab, test,")
