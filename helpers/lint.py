@@ -17,6 +17,10 @@ How it works:
 4. A policy shaped like a trust policy (a Principal with ``sts:AssumeRole*``,
    no Resource) is checked by trust-policy rules instead: parliament itself
    would demand a Resource there, which AWS forbids.
+
+Severity: an "error" is something IAM refuses (MalformedPolicyDocument), so the
+`%aws` magic does not send the document; a "warning" is accepted by IAM but is
+probably a mistake (e.g. an action that never matches), so it is only printed.
 """
 import difflib
 import functools
@@ -36,6 +40,7 @@ STATEMENT_KEYS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAc
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 VERSION = "2012-10-17"
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+REGIONLESS = ("s3", "iam")  # IAM refuses their ARNs with a region (S3 access points aside)
 PRINCIPAL_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn")
 # Service principals whose name is not an IAM action prefix, so the catalogue
 # cannot supply them. All other `<prefix>.amazonaws.com` names count as known.
@@ -45,6 +50,8 @@ EXTRA_SERVICE_PRINCIPALS = (
     "monitoring.rds.amazonaws.com", "export.rds.amazonaws.com",
     "ops.apigateway.amazonaws.com", "replicator.lambda.amazonaws.com",
 )
+# Warnings for what IAM stores but what can never match a request (a course answer must not have them).
+NEVER_MATCHES = ("unknown-service", "unknown-action", "arn-unknown", "resource-mismatch")
 HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
 BOM = "\ufeff"
 BOM_MESSAGE = "the file starts with a byte-order mark (BOM): IAM refuses it (MalformedPolicyDocument)"
@@ -590,7 +597,7 @@ def _check_statement(report, statement, trust):
     """Check one statement, by identity-policy or trust-policy rules."""
     fields = _fields(report, statement, STATEMENT_KEYS)
     _check_effect(report, statement, fields.get("Effect"))
-    actions = _check_actions(report, statement, fields)
+    actions = _check_actions(report, statement, fields, trust)
     if "Condition" in fields and fields["Condition"].value.kind != "object":
         report.add(fields["Condition"].value, "error", "condition-type",
                    "Condition must be an object", 'e.g. {"Bool": {"aws:SecureTransport": "true"}}')
@@ -644,16 +651,28 @@ def _either(report, statement, fields, name, hint):
     return plain_member or not_member
 
 
-def _check_actions(report, statement, fields):
+def _check_actions(report, statement, fields, trust=False):
     """Check Action/NotAction; return (node, documented action or None) pairs."""
     member = _either(report, statement, fields, "Action",
                      'add "Action": [...]: the API calls this statement is about')
     if member is None:
         return []
-    return [(node, _check_action(report, node)) for node in _strings(report, member)]
+    return [(node, _check_action(report, node, trust)) for node in _strings(report, member)]
 
 
-def _check_action(report, node):
+def _unknown_severity(trust):
+    """How bad an action missing from the IAM reference is.
+
+    IAM does not look actions up when it stores a permission policy: an unknown
+    service or action is accepted and simply never matches a request (the
+    console's validator only warns). So there it is a warning and the command is
+    still sent. A trust policy may hold only sts:AssumeRole-style actions, and IAM
+    refuses any other, so there it is an error.
+    """
+    return "error" if trust else "warning"
+
+
+def _check_action(report, node, trust=False):
     """Check one action string; return it as documented ("s3:GetObject") or None."""
     text = node.value
     if text == "*":
@@ -667,7 +686,7 @@ def _check_action(report, node):
                    f'action "{text}" has no service prefix', _prefix_hint(text))
         return None
     prefix, _, name = text.partition(":")
-    return _check_service_action(report, node, prefix, name)
+    return _check_service_action(report, node, prefix, name, _unknown_severity(trust))
 
 
 def _prefix_hint(name):
@@ -679,20 +698,20 @@ def _prefix_hint(name):
     return f"did you mean {owner}:{catalogue().actions[owner][name.lower()]}?"
 
 
-def _check_service_action(report, node, prefix, name):
-    """Check the service prefix and the action name against the catalogue."""
+def _check_service_action(report, node, prefix, name, severity="error"):
+    """Check the service prefix and the action name against the catalogue; `severity` for unknown ones."""
     known = catalogue().actions
     if prefix.lower() not in known:
-        report.add(node, "error", "unknown-service", f'unknown service "{prefix}" in {node.value}',
+        report.add(node, severity, "unknown-service", f'unknown service "{prefix}" in {node.value}',
                    _did_you_mean(_close(prefix, known, 0.5), "see the IAM service prefixes"))
         return None
     service = prefix.lower()
     if "*" in name or "?" in name or name == "":
-        return _check_action_pattern(report, node, service, name)
+        return _check_action_pattern(report, node, service, name, severity)
     documented = known[service].get(name.lower())
     if documented is None:
         guess = _close(name, known[service].values())
-        report.add(node, "error", "unknown-action", f"unknown action {node.value}",
+        report.add(node, severity, "unknown-action", f"unknown action {node.value}",
                    _did_you_mean(guess and f"{service}:{guess}",
                                  f"see the actions of {catalogue().names[service]}"))
         return None
@@ -703,11 +722,11 @@ def _check_service_action(report, node, prefix, name):
     return f"{service}:{documented}"
 
 
-def _check_action_pattern(report, node, service, pattern):
+def _check_action_pattern(report, node, service, pattern, severity="error"):
     """A wildcard action must match at least one action of its service."""
     if pattern and any(wildcard_match(pattern, a, ignore_case=True) for a in catalogue().actions[service]):
         return None
-    report.add(node, "error", "unknown-action", f"{node.value} matches no {service} action",
+    report.add(node, severity, "unknown-action", f"{node.value} matches no {service} action",
                f"e.g. {service}:* or {service}:Get*")
     return None
 
@@ -737,18 +756,22 @@ def _check_identity_statement(report, statement, fields, actions):
 
 
 def _check_arn(report, node):
-    """Check one Resource ARN's shape; True when it is well formed."""
+    """Check one Resource ARN; True when it is well formed and fits a documented resource."""
     value = node.value
     if value == "*":
         return True
     problem = _arn_problem(value)
     if problem:
         report.add(node, "error", "arn-malformed", *problem)
-    return problem is None
+        return False
+    unknown = _arn_unknown(value)
+    if unknown:  # IAM stores it; it just names nothing that exists
+        report.add(node, "warning", "arn-unknown", *unknown)
+    return unknown is None
 
 
 def _arn_problem(arn):
-    """(message, hint) describing what is wrong with an ARN, or None."""
+    """(message, hint) for an ARN IAM refuses (not an ARN, bad partition, region where none belongs), or None."""
     if arn.startswith("s3://"):
         return f'"{arn}" is an S3 URL, not an ARN', f"write arn:aws:s3:::{arn[5:]}"
     parts = arn.split(":", 5)
@@ -758,7 +781,22 @@ def _arn_problem(arn):
         return f'malformed ARN "{arn}"', hint
     if not _has_wildcard(parts[1]) and parts[1] not in PARTITIONS:
         return f'unknown partition "{parts[1]}" in {arn}', "use arn:aws:..."
-    service = parts[2]
+    if parts[2] in REGIONLESS and parts[3] and not parts[5].startswith("accesspoint/"):
+        return _region_problem(parts[2], arn)
+    return None
+
+
+def _region_problem(service, arn):
+    """(message, hint) for an S3 or IAM ARN that names a region (IAM refuses it)."""
+    if service == "s3":
+        return (f"{arn} is not an S3 bucket or object ARN",
+                "S3 ARNs have no region or account: arn:aws:s3:::BUCKET or arn:aws:s3:::BUCKET/KEY")
+    return f"{arn} names a region, but IAM resources have none", "e.g. arn:aws:iam::123456789012:role/NAME"
+
+
+def _arn_unknown(arn):
+    """(message, hint) for a well-formed ARN that fits no documented resource, or None."""
+    service = arn.split(":")[2]
     if _has_wildcard(service):
         return None
     if service not in catalogue().arn_services:
@@ -777,9 +815,6 @@ def _arn_format_problem(service, arn):
     formats = catalogue().resources.get(service, [])
     if not formats or any(_arn_fits(fmt, arn) for fmt in formats):
         return None
-    if service == "s3":
-        return (f"{arn} is not an S3 bucket or object ARN",
-                "S3 ARNs have no region or account: arn:aws:s3:::BUCKET or arn:aws:s3:::BUCKET/KEY")
     return f"{arn} fits no {service} resource type", f"e.g. {formats[0]}"
 
 
@@ -795,8 +830,8 @@ def _arn_fits(arn_format, arn):
 def _check_resource_fit(report, node, action, resources):
     """Report an Allow whose action can act on none of the statement's resources."""
     problem = _resource_fit_problem(action, resources)
-    if problem:
-        report.add(node, "error", "resource-mismatch", *problem)
+    if problem:  # IAM accepts it: the statement just never matches this action
+        report.add(node, "warning", "resource-mismatch", *problem)
 
 
 def _resource_fit_problem(action, resources):

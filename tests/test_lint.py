@@ -284,6 +284,11 @@ def test_unknown_action_did_you_mean():
     f = only(identity(action='["s3:ListBucket", "s3:GetObjekt"]'), "unknown-action")
     assert where(f) == (6, 35) and f.message == "unknown action s3:GetObjekt"
     assert f.hint == "did you mean s3:GetObject?"
+    assert f.severity == "warning"  # IAM stores unknown actions in a permission policy
+
+
+def test_unknown_service_in_a_permission_policy_is_a_warning():
+    assert only(identity(action='"s4:GetObject"'), "unknown-service").severity == "warning"
 
 
 def test_wildcard_action_matching_nothing():
@@ -305,12 +310,32 @@ def test_wildcard_actions_are_fine():
     ('"s3://ut-wordpress-s3"', "arn:aws:s3:::ut-wordpress-s3"),
     ('"arn:aws:s3::ut-wordpress-s3"', "six parts"),
     ('"arn:amazon:s3:::b"', "arn:aws:"),
-    ('"arn:aws:s33:::b"', "did you mean s3?"),
     ('"arn:aws:s3:ap-northeast-1:123456789012:b"', "no region or account"),
 ])
 def test_malformed_arn(resource, fragment):
     f = only(identity(resource=resource), "arn-malformed")
-    assert where(f) == (7, 19) and fragment in f.hint
+    assert where(f) == (7, 19) and fragment in f.hint and f.severity == "error"  # IAM refuses these
+
+
+@pytest.mark.parametrize("resource, fragment", [
+    ('"arn:aws:s33:::b"', "did you mean s3?"),
+    ('"arn:aws:ec2:::b"', "e.g. arn:"),
+])
+def test_unknown_but_well_formed_arn_is_a_warning(resource, fragment):
+    """IAM stores a well-formed ARN of an unknown service or resource type; it just matches nothing."""
+    f = only(identity(action='"s3:*"', resource=resource), "arn-unknown")
+    assert where(f) == (7, 19) and fragment in f.hint and f.severity == "warning"
+
+
+def test_s3_access_point_arn_may_name_a_region():
+    arn = '"arn:aws:s3:ap-northeast-1:123456789012:accesspoint/ap"'
+    assert lint_text(identity(action='"s3:*"', resource=arn)) == []
+
+
+def test_iam_arn_with_a_region_is_refused():
+    f = only(identity(action='"iam:GetRole"', resource='"arn:aws:iam:ap-northeast-1:123456789012:role/r"'),
+             "arn-malformed")
+    assert f.severity == "error" and "names a region" in f.message
 
 
 def test_object_action_on_bucket_arn():
@@ -319,6 +344,7 @@ def test_object_action_on_bucket_arn():
     assert where(f) == (6, 35)
     assert f.message == "s3:GetObject acts on objects, but arn:aws:s3:::ut-wordpress-s3 is the bucket itself"
     assert f.hint == "add /* to reach the objects: arn:aws:s3:::ut-wordpress-s3/*"
+    assert f.severity == "warning"  # IAM accepts it: the statement just never matches s3:GetObject
 
 
 @pytest.mark.parametrize("action", ["s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl"])
@@ -336,7 +362,7 @@ def test_bucket_action_on_object_arn():
 
 def test_action_that_needs_resource_star():
     f = only(identity(action='"s3:ListAllMyBuckets"', resource='"arn:aws:s3:::b"'), "resource-mismatch")
-    assert where(f) == (6, 17) and '"Resource": "*"' in f.message
+    assert where(f) == (6, 17) and '"Resource": "*"' in f.message and f.severity == "warning"
 
 
 def test_deny_is_not_checked_for_resource_fit():
@@ -423,6 +449,7 @@ def test_principal_star_warns():
 def test_misspelled_assume_role():
     f = only(trust(action='"sts:AssumeRol"'), "unknown-action")
     assert where(f) == (7, 17) and f.hint == "did you mean sts:AssumeRole?"
+    assert f.severity == "error"  # IAM refuses a trust policy action other than sts:AssumeRole*
 
 
 def test_permission_action_in_trust_policy():
