@@ -38,6 +38,16 @@ TOP_KEYS = ("Version", "Id", "Statement")
 STATEMENT_KEYS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
                   "Resource", "NotResource", "Condition")
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
+# IAM's condition operators; each but Null also has an ...IfExists form, and any may
+# start with ForAllValues: or ForAnyValue: (for keys with several values).
+OPERATORS = (
+    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+    "StringLike", "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan",
+    "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals",
+    "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan",
+    "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals",
+    "ArnLike", "ArnNotEquals", "ArnNotLike", "Null")
+SET_PREFIXES = ("", "ForAllValues:", "ForAnyValue:")
 VERSION = "2012-10-17"
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 REGIONLESS = ("s3", "iam")  # IAM refuses their ARNs with a region (S3 access points aside)
@@ -598,13 +608,35 @@ def _check_statement(report, statement, trust):
     fields = _fields(report, statement, STATEMENT_KEYS)
     _check_effect(report, statement, fields.get("Effect"))
     actions = _check_actions(report, statement, fields, trust)
-    if "Condition" in fields and fields["Condition"].value.kind != "object":
-        report.add(fields["Condition"].value, "error", "condition-type",
-                   "Condition must be an object", 'e.g. {"Bool": {"aws:SecureTransport": "true"}}')
+    if "Condition" in fields:
+        _check_condition(report, fields["Condition"].value)
     if trust:
         _check_trust_statement(report, statement, fields, actions)
     else:
         _check_identity_statement(report, statement, fields, actions)
+
+
+def condition_operators():
+    """Every condition operator name IAM accepts, with its IfExists and ForAllValues:/ForAnyValue: forms."""
+    forms = OPERATORS + tuple(f"{o}IfExists" for o in OPERATORS if o != "Null")
+    return [prefix + form for prefix in SET_PREFIXES for form in forms]
+
+
+def _check_condition(report, node):
+    """Condition is {operator: {key: value}}, each operator one IAM knows."""
+    example = 'e.g. {"Bool": {"aws:SecureTransport": "true"}}'
+    if node.kind != "object":
+        report.add(node, "error", "condition-type", "Condition must be an object", example)
+        return
+    known = condition_operators()
+    for member in node.value:
+        if member.key not in known:
+            report.add(member.key_node, "error", "condition-operator",
+                       f'unknown condition operator "{member.key}"',
+                       _did_you_mean(_close(member.key, known), "e.g. StringEquals, StringLike, Bool"))
+        elif member.value.kind != "object":
+            report.add(member.value, "error", "condition-type",
+                       f"the value of {member.key} must be an object {{condition key: value}}", example)
 
 
 def _check_effect(report, statement, member):

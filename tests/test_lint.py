@@ -392,6 +392,35 @@ def test_condition_must_be_an_object():
     assert where(f) == (5, 20)
 
 
+def condition(operator, value='{"aws:SourceIp": "10.0.0.0/8"}'):
+    """IDENTITY with a Condition whose operator's name starts at 5:21."""
+    return identity().replace('"Effect"', f'"Condition": {{"{operator}": {value}}},\n      "Effect"')
+
+
+@pytest.mark.parametrize("operator, guess", [
+    ("StringEqual", "StringEquals"), ("stringequals", "StringEquals"),
+    ("IpAdress", "IpAddress"), ("ForAnyValues:StringLike", "ForAnyValue:StringLike"),
+    ("StringLikeIfExist", "StringLikeIfExists")])
+def test_misspelled_condition_operator(operator, guess):
+    f = only(condition(operator), "condition-operator")
+    assert where(f) == (5, 21) and f.severity == "error" and f.hint == f"did you mean {guess}?"
+
+
+@pytest.mark.parametrize("operator", ["StringEquals", "NotIpAddress", "NumericLessThanEqualsIfExists",
+                                      "ForAllValues:StringLike", "ForAnyValue:ArnLikeIfExists", "Null"])
+def test_documented_condition_operators_are_fine(operator):
+    assert lint_text(condition(operator)) == []
+
+
+def test_null_has_no_if_exists_form():
+    assert only(condition("NullIfExists"), "condition-operator").severity == "error"
+
+
+def test_condition_operator_value_must_be_an_object():
+    f = only(condition("Bool", '"true"'), "condition-type")
+    assert where(f) == (5, 29) and "{condition key: value}" in f.message
+
+
 # --- trust policies -----------------------------------------------------------------
 
 def test_trust_policy_without_principal():
