@@ -428,8 +428,12 @@ class _Report:
 
 # --- policy structure ------------------------------------------------------------
 
-def lint_text(text, path="<policy>"):
-    """All findings for the policy JSON in `text`, sorted by position."""
+def lint_text(text, path="<policy>", kind=None):
+    """All findings for the policy JSON in `text`, sorted by position.
+
+    `kind` is the policy the caller expects, "trust" or "permission"; a policy of
+    the other kind is then an error (IAM refuses it). None: any kind will do.
+    """
     report = _Report(text, str(path))
     if not text.strip():
         report.add(0, "error", "empty", "the file is empty",
@@ -444,11 +448,11 @@ def lint_text(text, path="<policy>"):
         report.add(0, "error", "json", "the JSON is nested too deeply",
                    "a policy is only a few levels deep")
         return report.findings
-    _check_policy(report, root)
+    _check_policy(report, root, kind)
     return sorted(report.findings, key=lambda f: (f.line, f.col))
 
 
-def lint_file(path):
+def lint_file(path, kind=None):
     """All findings for the policy file at `path` (a missing file is one finding).
 
     A leading UTF-8 byte-order mark is an error at 1:1 (IAM refuses the document
@@ -468,13 +472,13 @@ def lint_file(path):
         return [Finding(str(path), 0, 0, "error", "not UTF-8 text",
                         f"save the file as UTF-8 ({e.reason})", "encoding")]
     if not text.startswith(BOM):
-        return lint_text(text, str(path))
+        return lint_text(text, str(path), kind)
     return [Finding(str(path), 1, 1, "error", BOM_MESSAGE, BOM_HINT, "bom"),
-            *lint_text(text[len(BOM):], str(path))]
+            *lint_text(text[len(BOM):], str(path), kind)]
 
 
-def _check_policy(report, root):
-    """Check the top level of a policy document."""
+def _check_policy(report, root, kind=None):
+    """Check the top level of a policy document (and that it is of `kind`, if given)."""
     if root.kind != "object":
         hint = ('put the statements under "Statement" inside { ... }'
                 if root.kind == "array" else f"a policy looks like {EXAMPLE_POLICY}")
@@ -485,9 +489,30 @@ def _check_policy(report, root):
     _check_version(report, root, fields.get("Version"))
     statements = _statements(report, root, fields.get("Statement"))
     trust = any(_looks_like_trust(plain(s)) for s in statements)
+    if statements and kind:
+        _check_kind(report, root, "trust" if trust else "permission", kind)
     _check_sids(report, statements)
     for statement in statements:
         _check_statement(report, statement, trust)
+
+
+KINDS = {  # name, shape, where it goes, an example file
+    "trust": ("a trust policy", "Principal, sts:AssumeRole, no Resource",
+              "create-role --assume-role-policy-document", "../policies/trustpolicy.json"),
+    "permission": ("a permission policy", "Action and Resource, no Principal",
+                   "create-policy --policy-document", "../policies/s3policy.json"),
+}
+
+
+def _check_kind(report, root, found, expected):
+    """Report a trust policy where a permission policy is expected, or the other way round."""
+    if found == expected:
+        return
+    name, shape, home, _ = KINDS[found]
+    wanted, wanted_shape, _, example = KINDS[expected]
+    report.add(root, "error", "wrong-kind",
+               f"this is {name} ({shape}), but {wanted} ({wanted_shape}) is expected here",
+               f"{name} goes to {home}; here give {wanted}, e.g. {example}")
 
 
 def _describe(node):

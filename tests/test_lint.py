@@ -486,6 +486,28 @@ def test_permission_action_in_trust_policy():
     assert where(f) == (7, 36)
 
 
+def test_permission_policy_where_a_trust_policy_is_expected():
+    [f] = lint_text(identity(), "s3policy.json", kind="trust")
+    assert (where(f), f.code, f.severity) == ((1, 1), "wrong-kind", "error")
+    assert f.message.startswith("this is a permission policy") and "trust policy (Principal" in f.message
+    assert "trustpolicy.json" in f.hint
+
+
+def test_trust_policy_where_a_permission_policy_is_expected():
+    [f] = lint_text(trust(), kind="permission")
+    assert f.code == "wrong-kind" and f.message.startswith("this is a trust policy")
+    assert "s3policy.json" in f.hint
+
+
+def test_the_expected_kind_is_fine():
+    assert lint_text(trust(), kind="trust") == [] and lint_text(identity(), kind="permission") == []
+
+
+def test_lint_file_passes_the_kind_on():
+    [f] = lint_file(ROOT / "policies" / "s3policy.json", kind="trust")
+    assert f.code == "wrong-kind"
+
+
 # --- formatting, files and notebooks -------------------------------------------------
 
 def test_format_finding():
