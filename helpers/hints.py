@@ -34,12 +34,39 @@ def made_in(message):
 POLICY_OPTIONS = ("--policy-document", "--assume-role-policy-document")
 
 
+def policy_arguments(args):
+    """(option, value) for each policy-document option in args, written `--option value` or `--option=value`."""
+    found = []
+    for index, word in enumerate(args):
+        option, equals, value = word.partition("=")
+        if option in POLICY_OPTIONS and equals:
+            found.append((option, value))
+        elif option in POLICY_OPTIONS and index + 1 < len(args):
+            found.append((option, args[index + 1]))
+    return found
+
+
+def file_url(value):
+    """The file:// URL a policy option's value should have been (for a bare path or a fileb:// URL)."""
+    return "file://" + value.removeprefix("fileb://")
+
+
 def forgotten_file_prefix(args):
-    """The policy option whose value is a bare .json path (it needs file://), or None."""
-    for option, value in zip(args, args[1:]):
-        if option in POLICY_OPTIONS and value.endswith(".json") and not value.startswith(("file://", "{")):
+    """The policy option whose value is a bare .json path or a fileb:// URL (it needs file://), or None."""
+    for option, value in policy_arguments(args):
+        bare = value.endswith(".json") and not value.startswith(("file://", "{"))
+        if bare or value.startswith("fileb://"):
             return option, value
     return None
+
+
+def file_prefix_advice(option, value):
+    """What is wrong with a policy option's bare path or fileb:// URL, and the fixed option."""
+    if value.startswith("fileb://"):
+        return (f"{option} {value} gives the CLI the file's raw bytes, but a policy document is text: "
+                f"write {option} {file_url(value)}")
+    return (f"{option} {value} sends the text '{value}' itself as the policy, not the file. "
+            f"Put file:// in front so the CLI reads the file: {option} {file_url(value)}")
 
 
 def not_found(text, args):
@@ -70,9 +97,7 @@ def hint_for(stderr_text, args=()):
         return (f"The file was not found. In this lab the policy files live in ../policies/: "
                 f"use file://../policies/{name} (the article's C:\\policies\\ path is on the author's PC).")
     if forgotten := forgotten_file_prefix(args):
-        option, value = forgotten
-        return (f"{option} {value} sends the text '{value}' itself as the policy. "
-                f"Put file:// in front so the CLI reads the file: {option} file://{value}")
+        return file_prefix_advice(*forgotten)
     if "Trust Policy statement actions can only be" in text or "Has prohibited field Resource" in text:
         return ("This is not a trust policy: a role's trust policy names a Principal and only sts:AssumeRole* "
                 "actions, and has no Resource. Did you give a permission policy (e.g. s3policy.json) instead of trustpolicy.json?")

@@ -65,3 +65,10 @@ def test_ip_in_use_points_to_launch_magic():
 
 def test_stale_credentials_after_reset():
     assert "instance.login" in hints.hint_for("An error occurred (InvalidAccessKeyId) when calling the ListObjectsV2 operation")
+
+
+def test_fileb_policy_hint_suggests_file_not_file_fileb():
+    args = ["iam", "create-policy", "--policy-name", "x", "--policy-document", "fileb://../policies/s3policy.json"]
+    hint = hints.hint_for("Parameter validation failed:\nInvalid type for parameter PolicyDocument, value: b'{}', "
+                          "type: <class 'bytes'>, valid types: <class 'str'>", args)
+    assert "--policy-document file://../policies/s3policy.json" in hint and "file://fileb://" not in hint
