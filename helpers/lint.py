@@ -1020,16 +1020,26 @@ def _check_aws_principal(report, node):
 def check_policy_file(path):
     """Print a policy file's findings with the offending line, or one OK line; never raises."""
     try:
-        findings = lint_file(path)
-        if not findings:
-            print(f"OK {path}: no problems found")
-            return
-        lines = _source_lines(path)
-        for finding in findings:
-            print(format_finding(finding))
-            print(_excerpt(lines, finding), end="")
+        _print_findings(lint_file(path), _source_lines(path), f"OK {path}: no problems found")
     except Exception as e:  # a notebook check must never end in a traceback
         print(f"{path}: error: could not check the file ({type(e).__name__}: {e})")
+
+
+def check_policy_text(text, name="(the JSON text)"):
+    """Print the findings for policy JSON given as text, with the offending line, or one OK line; never raises."""
+    try:
+        _print_findings(lint_text(text, name), text.splitlines(), f"OK {name}: no problems found")
+    except Exception as e:  # a notebook check must never end in a traceback
+        print(f"{name}: error: could not check the text ({type(e).__name__}: {e})")
+
+
+def _print_findings(findings, lines, ok):
+    """Print each finding with its source line and a caret, or the OK line when there are none."""
+    if not findings:
+        print(ok)
+    for finding in findings:
+        print(format_finding(finding))
+        print(_excerpt(lines, finding), end="")
 
 
 def _source_lines(path):

@@ -143,3 +143,13 @@ def test_aws_errors_in_cells_print_one_line_and_a_hint(capsys):
     captured = capsys.readouterr()
     assert captured.err.startswith("NoSuchEntityException: An error occurred (NoSuchEntity)")
     assert "02-Role" in captured.out
+
+
+def test_lint_accepts_json_text(capsys):
+    lab.lint('{"Version": "2012-10-17",\n "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]}')
+    assert capsys.readouterr().out.splitlines() == [
+        '(the JSON text):2:27: error: invalid Effect "Alow" (did you mean Allow?)',
+        '     "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]}',
+        "                              ^"]
+    lab.lint('  {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}')
+    assert capsys.readouterr().out == "OK (the JSON text): no problems found\n"
