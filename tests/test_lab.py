@@ -153,3 +153,11 @@ def test_lint_accepts_json_text(capsys):
         "                              ^"]
     lab.lint('  {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}')
     assert capsys.readouterr().out == "OK (the JSON text): no problems found\n"
+
+
+def test_delete_conflict_from_moto_gets_its_hint(capsys):
+    lab.start(chapter=5)
+    assert cli.run(["iam", "delete-role", "--role-name", "umemoto-wordpress-role"]) != 0
+    captured = capsys.readouterr()
+    assert "(DeleteConflict)" in captured.err
+    assert "Hint: Not deleted: remove the role from the instance profile first" in captured.out
