@@ -14,7 +14,8 @@ def mermaid(source):
 
 
 def _node(key, label):
-    """A Mermaid node with a quoted label."""
+    """A Mermaid node with a quoted label (a " inside it written as Mermaid's #quot;)."""
+    label = label.replace('"', "#quot;")
     return f'    {key}["{label}"]'
 
 

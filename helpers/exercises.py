@@ -114,9 +114,10 @@ def read_policy(answer):
 
 
 def lint_errors(answer, ignore=("resource-mismatch",)):
-    """The linter's errors for a policy answer (text or dict), as 'line:col: message' strings."""
+    """The linter's errors, and warnings of what never matches, for a policy answer (text or dict), as 'line:col: message' strings."""
     text = policy_text(answer)
-    return [where(f) for f in lint.lint_text(text) if f.severity == "error" and f.code not in ignore]
+    return [where(f) for f in lint.lint_text(text)
+            if (f.severity == "error" or f.code in lint.NEVER_MATCHES) and f.code not in ignore]
 
 
 def version_problems(document):

@@ -7,6 +7,10 @@ thing, what to fix in a policy file.
 import difflib
 import re
 
+SHELL_WORD = re.compile(r"^(?:[0-9]?>|<|\||&|;)|[;|]$")  # |, >, 2>, <, &&, ; as the shell would split them
+DELETE_ORDER = ("AWS's order (as chapter 06 does it): terminate the instance, remove the role from the "
+                "instance profile, delete the profile, detach the role's policies, delete the role, "
+                "then delete the policies.")
 RESET_ADVICE = "`lab.start(chapter=N)` rebuilds this chapter's starting point; `lab.reset()` empties the account."
 
 # Which chapter creates each of the course's resources, for "not found" errors.
@@ -34,12 +38,111 @@ def made_in(message):
 POLICY_OPTIONS = ("--policy-document", "--assume-role-policy-document")
 
 
+def policy_arguments(args):
+    """(option, value) for each policy-document option in args, written `--option value` or `--option=value`."""
+    found = []
+    for index, word in enumerate(args):
+        option, equals, value = word.partition("=")
+        if option in POLICY_OPTIONS and equals:
+            found.append((option, value))
+        elif option in POLICY_OPTIONS and index + 1 < len(args):
+            found.append((option, args[index + 1]))
+    return found
+
+
+def file_url(value):
+    """The file:// URL a policy option's value should have been (for a bare path or a fileb:// URL)."""
+    return "file://" + value.removeprefix("fileb://")
+
+
 def forgotten_file_prefix(args):
-    """The policy option whose value is a bare .json path (it needs file://), or None."""
-    for option, value in zip(args, args[1:]):
-        if option in POLICY_OPTIONS and value.endswith(".json") and not value.startswith(("file://", "{")):
+    """The policy option whose value is a bare .json path or a fileb:// URL (it needs file://), or None."""
+    for option, value in policy_arguments(args):
+        bare = value.endswith(".json") and not value.startswith(("file://", "{"))
+        if bare or value.startswith("fileb://"):
             return option, value
     return None
+
+
+def file_prefix_advice(option, value):
+    """What is wrong with a policy option's bare path or fileb:// URL, and the fixed option."""
+    if value.startswith("fileb://"):
+        return (f"{option} {value} gives the CLI the file's raw bytes, but a policy document is text: "
+                f"write {option} {file_url(value)}")
+    return (f"{option} {value} sends the text '{value}' itself as the policy, not the file. "
+            f"Put file:// in front so the CLI reads the file: {option} {file_url(value)}")
+
+
+def option_value(args, option, default):
+    """The value given after `option` in args, or `default`."""
+    for name, value in zip(args, args[1:]):
+        if name == option:
+            return value
+    return default
+
+
+def delete_conflict(text, args):
+    """What must go before a delete that IAM refuses with DeleteConflict, then AWS's order."""
+    role = option_value(args, "--role-name", "ROLE")
+    profile = option_value(args, "--instance-profile-name", "PROFILE")
+    if "remove roles from instance profile" in text:
+        find = (f"`aws iam list-instance-profiles-for-role --role-name {role}` names it" if profile == "PROFILE"
+                else f"`aws iam get-instance-profile --instance-profile-name {profile}` names the role")
+        first = ("remove the role from the instance profile first "
+                 f"({find}): `aws iam remove-role-from-instance-profile --instance-profile-name {profile} --role-name {role}`.")
+    elif "detach all policies" in text:
+        first = (f"detach its managed policies first: `aws iam list-attached-role-policies --role-name {role}`, "
+                 f"then `aws iam detach-role-policy --role-name {role} --policy-arn ARN` for each.")
+    elif "delete policies" in text:
+        first = (f"delete its inline policies first: `aws iam list-role-policies --role-name {role}`, "
+                 f"then `aws iam delete-role-policy --role-name {role} --policy-name NAME` for each.")
+    elif "attached to entities" in text:
+        policy = option_value(args, "--policy-arn", "ARN")
+        first = f"detach the policy from every role first: `aws iam list-entities-for-policy --policy-arn {policy}` lists them."
+    elif "default version" in text:
+        first = "delete-policy removes the default version with the policy; delete-policy-version is for the other versions."
+    else:
+        first = "something still uses it; delete that first."
+    return f"Not deleted: {first} {DELETE_ORDER}"
+
+
+def instance_not_found():
+    """The hint for an instance id that is wrong or gone."""
+    return ("The instance id is wrong, or the instance is gone (terminated, or the account was reset). "
+            "Look it up by its Name tag: aws ec2 describe-instances --filters Name=tag:Name,Values=iamrole-test "
+            "--query \"Reservations[].Instances[].InstanceId\"")
+
+
+def usage_hint(text, args):
+    """The hint for a usage error the CLI prints before sending anything (shell operators, choices, options)."""
+    if any(SHELL_WORD.search(word) for word in args):
+        return ("Pipes and redirection (|, >, <, &&, ;) are shell features that %aws does not have: it runs one "
+                "AWS CLI command per line. Filter with --query (JMESPath, e.g. --query 'Roles[].RoleName') "
+                "and choose the format with --output (json, text, table).")
+    if "argument --output: Invalid choice" in text:
+        return ("This lab runs AWS CLI v1, whose --output formats are json, text and table "
+                "(yaml came with v2): use --output json.")
+    if "Invalid choice" in text:
+        near = " The closest valid names are listed above under 'maybe you meant'." if "maybe you meant" in text else ""
+        return "Check the command's spelling against the article." + near
+    if "the following arguments are required" in text:
+        return "Add the missing option named above; compare the command with the article's."
+    if "Unknown options" in text:
+        return "Check the options' spelling against the article; every option starts with --."
+    return None
+
+
+def malformed_policy(args):
+    """The hint for MalformedPolicyDocument: how lab.lint shows the exact place, for a file or JSON text."""
+    values = [value for _, value in policy_arguments(args)]
+    files = [value[len("file://"):] for value in values if value.startswith("file://")]
+    if any(value.lstrip().startswith("{") for value in values):
+        how = "`lab.lint('''{...}''')`, with the JSON text pasted between the triple quotes, shows the exact line and column."
+    elif files:
+        how = f"`lab.lint(\"{files[0]}\")` shows the exact line and column."
+    else:
+        how = "`lab.lint(\"FILE\")` (or `lab.lint('''{...}''')` for JSON text) shows the exact line and column."
+    return f"The policy document is not valid: check its JSON (commas, quotes, brackets) and its elements. {how}"
 
 
 def not_found(text, args):
@@ -70,29 +173,35 @@ def hint_for(stderr_text, args=()):
         return (f"The file was not found. In this lab the policy files live in ../policies/: "
                 f"use file://../policies/{name} (the article's C:\\policies\\ path is on the author's PC).")
     if forgotten := forgotten_file_prefix(args):
-        option, value = forgotten
-        return (f"{option} {value} sends the text '{value}' itself as the policy. "
-                f"Put file:// in front so the CLI reads the file: {option} file://{value}")
+        return file_prefix_advice(*forgotten)
     if "Trust Policy statement actions can only be" in text or "Has prohibited field Resource" in text:
         return ("This is not a trust policy: a role's trust policy names a Principal and only sts:AssumeRole* "
                 "actions, and has no Resource. Did you give a permission policy (e.g. s3policy.json) instead of trustpolicy.json?")
     if "(MalformedPolicyDocument)" in text or "Invalid JSON" in text:
-        return ("The policy document is not valid: check its JSON (commas, quotes, brackets) and "
-                "its elements. `lab.lint(\"FILE\")` shows the exact line and column.")
+        return malformed_policy(args)
+    if "(DeleteConflict)" in text:
+        return delete_conflict(text, args)
+    if "BucketNotEmpty" in text:
+        bucket = next((a for a in args if a.startswith("s3://")), "s3://BUCKET").rstrip("/")
+        return (f"The bucket still holds objects: empty it first with `aws s3 rm {bucket} --recursive` "
+                f"(or delete bucket and objects at once with `aws s3 rb {bucket} --force`).")
+    if "(DependencyViolation)" in text:
+        return ("Something still uses it: terminate the instance first (and wait until it is terminated), "
+                "then delete the security group, the subnet, the route table and the internet gateway, "
+                "and the VPC last (chapter 06's order).")
+    if "InvalidInstanceID." in text:
+        return instance_not_found()
+    if "The config profile (" in text:
+        profile = option_value(args, "--profile", "NAME")
+        return f"This lab has no named profiles: %aws already uses the lab's credentials. Drop --profile {profile}."
     if "AccessDenied" in text:
         bucket = " (or the bucket name is misspelled: S3 says AccessDenied for a bucket you may not use, even one that does not exist)" if args[:1] == ["s3"] else ""
         return ("Denied by IAM: no attached policy allows this action on this resource, or one denies it"
                 f"{bucket}. `helpers.explain.explain(action, resource, policies)` shows which statement decides.")
-    if "InvalidAccessKeyId" in text or "(InvalidClientTokenId)" in text:
+    stale = "(AuthFailure)" in text and "validate the provided access credentials" in text  # EC2's word for it
+    if "InvalidAccessKeyId" in text or "(InvalidClientTokenId)" in text or stale:
         return ("These credentials are not valid (any more): the account was reset or rebuilt. "
                 "Log in again with `me = instance.login(\"iamrole-test\")`, or run `lab.start(chapter=N)`.")
     if "Unable to locate credentials" in text:
         return "No credentials: run this notebook's `lab.start(chapter=N)` cell first."
-    if "Invalid choice" in text:
-        return ("Check the command's spelling against the article; the closest valid names are listed "
-                "above under 'maybe you meant'.")
-    if "the following arguments are required" in text:
-        return "Add the missing option named above; compare the command with the article's."
-    if "Unknown options" in text:
-        return "Check the options' spelling against the article; every option starts with --."
-    return None
+    return usage_hint(text, args)

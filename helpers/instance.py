@@ -230,7 +230,7 @@ def instance_name(instance):
 def trusts(trust_document, service=EC2_SERVICE):
     """True if a trust policy lets `service` call sts:AssumeRole (an explicit Deny wins)."""
     allowed = denied = False
-    for st in explain.as_list(trust_document.get("Statement", [])):
+    for st in tables.statements_of(trust_document):
         actions = explain.as_list(st.get("Action", []))
         if not any(a in ("sts:AssumeRole", "sts:*", "*") for a in actions):
             continue

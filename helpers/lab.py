@@ -85,12 +85,15 @@ def show_aws_error(shell, kind, error, tb, tb_offset=None):
     print(f"Hint: {hint or 'check the names against the article, or run lab.start(chapter=N) to rebuild.'}", flush=True)
 
 
-def lint(*paths):
-    """Check policy files and print each problem with its line and column (or that the file is fine)."""
+def lint(*policies):
+    """Check policy files, or policy JSON text (a string starting with {), and print each problem with its line and column."""
     from helpers import lint as linter
 
-    for path in paths:
-        linter.check_policy_file(path)
+    for policy in policies:
+        if isinstance(policy, str) and policy.lstrip().startswith("{"):
+            linter.check_policy_text(policy)
+        else:
+            linter.check_policy_file(policy)
 
 
 def rebuild(chapter):

@@ -17,6 +17,10 @@ How it works:
 4. A policy shaped like a trust policy (a Principal with ``sts:AssumeRole*``,
    no Resource) is checked by trust-policy rules instead: parliament itself
    would demand a Resource there, which AWS forbids.
+
+Severity: an "error" is something IAM refuses (MalformedPolicyDocument), so the
+`%aws` magic does not send the document; a "warning" is accepted by IAM but is
+probably a mistake (e.g. an action that never matches), so it is only printed.
 """
 import difflib
 import functools
@@ -34,8 +38,19 @@ TOP_KEYS = ("Version", "Id", "Statement")
 STATEMENT_KEYS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
                   "Resource", "NotResource", "Condition")
 PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
+# IAM's condition operators; each but Null also has an ...IfExists form, and any may
+# start with ForAllValues: or ForAnyValue: (for keys with several values).
+OPERATORS = (
+    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+    "StringLike", "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan",
+    "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals",
+    "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan",
+    "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals",
+    "ArnLike", "ArnNotEquals", "ArnNotLike", "Null")
+SET_PREFIXES = ("", "ForAllValues:", "ForAnyValue:")
 VERSION = "2012-10-17"
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+REGIONLESS = ("s3", "iam")  # IAM refuses their ARNs with a region (S3 access points aside)
 PRINCIPAL_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn")
 # Service principals whose name is not an IAM action prefix, so the catalogue
 # cannot supply them. All other `<prefix>.amazonaws.com` names count as known.
@@ -45,6 +60,8 @@ EXTRA_SERVICE_PRINCIPALS = (
     "monitoring.rds.amazonaws.com", "export.rds.amazonaws.com",
     "ops.apigateway.amazonaws.com", "replicator.lambda.amazonaws.com",
 )
+# Warnings for what IAM stores but what can never match a request (a course answer must not have them).
+NEVER_MATCHES = ("unknown-service", "unknown-action", "arn-unknown", "resource-mismatch")
 HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
 BOM = "\ufeff"
 BOM_MESSAGE = "the file starts with a byte-order mark (BOM): IAM refuses it (MalformedPolicyDocument)"
@@ -411,8 +428,12 @@ class _Report:
 
 # --- policy structure ------------------------------------------------------------
 
-def lint_text(text, path="<policy>"):
-    """All findings for the policy JSON in `text`, sorted by position."""
+def lint_text(text, path="<policy>", kind=None):
+    """All findings for the policy JSON in `text`, sorted by position.
+
+    `kind` is the policy the caller expects, "trust" or "permission"; a policy of
+    the other kind is then an error (IAM refuses it). None: any kind will do.
+    """
     report = _Report(text, str(path))
     if not text.strip():
         report.add(0, "error", "empty", "the file is empty",
@@ -427,11 +448,11 @@ def lint_text(text, path="<policy>"):
         report.add(0, "error", "json", "the JSON is nested too deeply",
                    "a policy is only a few levels deep")
         return report.findings
-    _check_policy(report, root)
+    _check_policy(report, root, kind)
     return sorted(report.findings, key=lambda f: (f.line, f.col))
 
 
-def lint_file(path):
+def lint_file(path, kind=None):
     """All findings for the policy file at `path` (a missing file is one finding).
 
     A leading UTF-8 byte-order mark is an error at 1:1 (IAM refuses the document
@@ -451,13 +472,13 @@ def lint_file(path):
         return [Finding(str(path), 0, 0, "error", "not UTF-8 text",
                         f"save the file as UTF-8 ({e.reason})", "encoding")]
     if not text.startswith(BOM):
-        return lint_text(text, str(path))
+        return lint_text(text, str(path), kind)
     return [Finding(str(path), 1, 1, "error", BOM_MESSAGE, BOM_HINT, "bom"),
-            *lint_text(text[len(BOM):], str(path))]
+            *lint_text(text[len(BOM):], str(path), kind)]
 
 
-def _check_policy(report, root):
-    """Check the top level of a policy document."""
+def _check_policy(report, root, kind=None):
+    """Check the top level of a policy document (and that it is of `kind`, if given)."""
     if root.kind != "object":
         hint = ('put the statements under "Statement" inside { ... }'
                 if root.kind == "array" else f"a policy looks like {EXAMPLE_POLICY}")
@@ -468,9 +489,30 @@ def _check_policy(report, root):
     _check_version(report, root, fields.get("Version"))
     statements = _statements(report, root, fields.get("Statement"))
     trust = any(_looks_like_trust(plain(s)) for s in statements)
+    if statements and kind:
+        _check_kind(report, root, "trust" if trust else "permission", kind)
     _check_sids(report, statements)
     for statement in statements:
         _check_statement(report, statement, trust)
+
+
+KINDS = {  # name, shape, where it goes, an example file
+    "trust": ("a trust policy", "Principal, sts:AssumeRole, no Resource",
+              "create-role --assume-role-policy-document", "../policies/trustpolicy.json"),
+    "permission": ("a permission policy", "Action and Resource, no Principal",
+                   "create-policy --policy-document", "../policies/s3policy.json"),
+}
+
+
+def _check_kind(report, root, found, expected):
+    """Report a trust policy where a permission policy is expected, or the other way round."""
+    if found == expected:
+        return
+    name, shape, home, _ = KINDS[found]
+    wanted, wanted_shape, _, example = KINDS[expected]
+    report.add(root, "error", "wrong-kind",
+               f"this is {name} ({shape}), but {wanted} ({wanted_shape}) is expected here",
+               f"{name} goes to {home}; here give {wanted}, e.g. {example}")
 
 
 def _describe(node):
@@ -590,14 +632,36 @@ def _check_statement(report, statement, trust):
     """Check one statement, by identity-policy or trust-policy rules."""
     fields = _fields(report, statement, STATEMENT_KEYS)
     _check_effect(report, statement, fields.get("Effect"))
-    actions = _check_actions(report, statement, fields)
-    if "Condition" in fields and fields["Condition"].value.kind != "object":
-        report.add(fields["Condition"].value, "error", "condition-type",
-                   "Condition must be an object", 'e.g. {"Bool": {"aws:SecureTransport": "true"}}')
+    actions = _check_actions(report, statement, fields, trust)
+    if "Condition" in fields:
+        _check_condition(report, fields["Condition"].value)
     if trust:
         _check_trust_statement(report, statement, fields, actions)
     else:
         _check_identity_statement(report, statement, fields, actions)
+
+
+def condition_operators():
+    """Every condition operator name IAM accepts, with its IfExists and ForAllValues:/ForAnyValue: forms."""
+    forms = OPERATORS + tuple(f"{o}IfExists" for o in OPERATORS if o != "Null")
+    return [prefix + form for prefix in SET_PREFIXES for form in forms]
+
+
+def _check_condition(report, node):
+    """Condition is {operator: {key: value}}, each operator one IAM knows."""
+    example = 'e.g. {"Bool": {"aws:SecureTransport": "true"}}'
+    if node.kind != "object":
+        report.add(node, "error", "condition-type", "Condition must be an object", example)
+        return
+    known = condition_operators()
+    for member in node.value:
+        if member.key not in known:
+            report.add(member.key_node, "error", "condition-operator",
+                       f'unknown condition operator "{member.key}"',
+                       _did_you_mean(_close(member.key, known), "e.g. StringEquals, StringLike, Bool"))
+        elif member.value.kind != "object":
+            report.add(member.value, "error", "condition-type",
+                       f"the value of {member.key} must be an object {{condition key: value}}", example)
 
 
 def _check_effect(report, statement, member):
@@ -644,16 +708,28 @@ def _either(report, statement, fields, name, hint):
     return plain_member or not_member
 
 
-def _check_actions(report, statement, fields):
+def _check_actions(report, statement, fields, trust=False):
     """Check Action/NotAction; return (node, documented action or None) pairs."""
     member = _either(report, statement, fields, "Action",
                      'add "Action": [...]: the API calls this statement is about')
     if member is None:
         return []
-    return [(node, _check_action(report, node)) for node in _strings(report, member)]
+    return [(node, _check_action(report, node, trust)) for node in _strings(report, member)]
 
 
-def _check_action(report, node):
+def _unknown_severity(trust):
+    """How bad an action missing from the IAM reference is.
+
+    IAM does not look actions up when it stores a permission policy: an unknown
+    service or action is accepted and simply never matches a request (the
+    console's validator only warns). So there it is a warning and the command is
+    still sent. A trust policy may hold only sts:AssumeRole-style actions, and IAM
+    refuses any other, so there it is an error.
+    """
+    return "error" if trust else "warning"
+
+
+def _check_action(report, node, trust=False):
     """Check one action string; return it as documented ("s3:GetObject") or None."""
     text = node.value
     if text == "*":
@@ -667,7 +743,7 @@ def _check_action(report, node):
                    f'action "{text}" has no service prefix', _prefix_hint(text))
         return None
     prefix, _, name = text.partition(":")
-    return _check_service_action(report, node, prefix, name)
+    return _check_service_action(report, node, prefix, name, _unknown_severity(trust))
 
 
 def _prefix_hint(name):
@@ -679,20 +755,20 @@ def _prefix_hint(name):
     return f"did you mean {owner}:{catalogue().actions[owner][name.lower()]}?"
 
 
-def _check_service_action(report, node, prefix, name):
-    """Check the service prefix and the action name against the catalogue."""
+def _check_service_action(report, node, prefix, name, severity="error"):
+    """Check the service prefix and the action name against the catalogue; `severity` for unknown ones."""
     known = catalogue().actions
     if prefix.lower() not in known:
-        report.add(node, "error", "unknown-service", f'unknown service "{prefix}" in {node.value}',
+        report.add(node, severity, "unknown-service", f'unknown service "{prefix}" in {node.value}',
                    _did_you_mean(_close(prefix, known, 0.5), "see the IAM service prefixes"))
         return None
     service = prefix.lower()
     if "*" in name or "?" in name or name == "":
-        return _check_action_pattern(report, node, service, name)
+        return _check_action_pattern(report, node, service, name, severity)
     documented = known[service].get(name.lower())
     if documented is None:
         guess = _close(name, known[service].values())
-        report.add(node, "error", "unknown-action", f"unknown action {node.value}",
+        report.add(node, severity, "unknown-action", f"unknown action {node.value}",
                    _did_you_mean(guess and f"{service}:{guess}",
                                  f"see the actions of {catalogue().names[service]}"))
         return None
@@ -703,11 +779,11 @@ def _check_service_action(report, node, prefix, name):
     return f"{service}:{documented}"
 
 
-def _check_action_pattern(report, node, service, pattern):
+def _check_action_pattern(report, node, service, pattern, severity="error"):
     """A wildcard action must match at least one action of its service."""
     if pattern and any(wildcard_match(pattern, a, ignore_case=True) for a in catalogue().actions[service]):
         return None
-    report.add(node, "error", "unknown-action", f"{node.value} matches no {service} action",
+    report.add(node, severity, "unknown-action", f"{node.value} matches no {service} action",
                f"e.g. {service}:* or {service}:Get*")
     return None
 
@@ -737,18 +813,22 @@ def _check_identity_statement(report, statement, fields, actions):
 
 
 def _check_arn(report, node):
-    """Check one Resource ARN's shape; True when it is well formed."""
+    """Check one Resource ARN; True when it is well formed and fits a documented resource."""
     value = node.value
     if value == "*":
         return True
     problem = _arn_problem(value)
     if problem:
         report.add(node, "error", "arn-malformed", *problem)
-    return problem is None
+        return False
+    unknown = _arn_unknown(value)
+    if unknown:  # IAM stores it; it just names nothing that exists
+        report.add(node, "warning", "arn-unknown", *unknown)
+    return unknown is None
 
 
 def _arn_problem(arn):
-    """(message, hint) describing what is wrong with an ARN, or None."""
+    """(message, hint) for an ARN IAM refuses (not an ARN, bad partition, region where none belongs), or None."""
     if arn.startswith("s3://"):
         return f'"{arn}" is an S3 URL, not an ARN', f"write arn:aws:s3:::{arn[5:]}"
     parts = arn.split(":", 5)
@@ -758,7 +838,22 @@ def _arn_problem(arn):
         return f'malformed ARN "{arn}"', hint
     if not _has_wildcard(parts[1]) and parts[1] not in PARTITIONS:
         return f'unknown partition "{parts[1]}" in {arn}', "use arn:aws:..."
-    service = parts[2]
+    if parts[2] in REGIONLESS and parts[3] and not parts[5].startswith("accesspoint/"):
+        return _region_problem(parts[2], arn)
+    return None
+
+
+def _region_problem(service, arn):
+    """(message, hint) for an S3 or IAM ARN that names a region (IAM refuses it)."""
+    if service == "s3":
+        return (f"{arn} is not an S3 bucket or object ARN",
+                "S3 ARNs have no region or account: arn:aws:s3:::BUCKET or arn:aws:s3:::BUCKET/KEY")
+    return f"{arn} names a region, but IAM resources have none", "e.g. arn:aws:iam::123456789012:role/NAME"
+
+
+def _arn_unknown(arn):
+    """(message, hint) for a well-formed ARN that fits no documented resource, or None."""
+    service = arn.split(":")[2]
     if _has_wildcard(service):
         return None
     if service not in catalogue().arn_services:
@@ -777,9 +872,6 @@ def _arn_format_problem(service, arn):
     formats = catalogue().resources.get(service, [])
     if not formats or any(_arn_fits(fmt, arn) for fmt in formats):
         return None
-    if service == "s3":
-        return (f"{arn} is not an S3 bucket or object ARN",
-                "S3 ARNs have no region or account: arn:aws:s3:::BUCKET or arn:aws:s3:::BUCKET/KEY")
     return f"{arn} fits no {service} resource type", f"e.g. {formats[0]}"
 
 
@@ -795,8 +887,8 @@ def _arn_fits(arn_format, arn):
 def _check_resource_fit(report, node, action, resources):
     """Report an Allow whose action can act on none of the statement's resources."""
     problem = _resource_fit_problem(action, resources)
-    if problem:
-        report.add(node, "error", "resource-mismatch", *problem)
+    if problem:  # IAM accepts it: the statement just never matches this action
+        report.add(node, "warning", "resource-mismatch", *problem)
 
 
 def _resource_fit_problem(action, resources):
@@ -928,16 +1020,26 @@ def _check_aws_principal(report, node):
 def check_policy_file(path):
     """Print a policy file's findings with the offending line, or one OK line; never raises."""
     try:
-        findings = lint_file(path)
-        if not findings:
-            print(f"OK {path}: no problems found")
-            return
-        lines = _source_lines(path)
-        for finding in findings:
-            print(format_finding(finding))
-            print(_excerpt(lines, finding), end="")
+        _print_findings(lint_file(path), _source_lines(path), f"OK {path}: no problems found")
     except Exception as e:  # a notebook check must never end in a traceback
         print(f"{path}: error: could not check the file ({type(e).__name__}: {e})")
+
+
+def check_policy_text(text, name="(the JSON text)"):
+    """Print the findings for policy JSON given as text, with the offending line, or one OK line; never raises."""
+    try:
+        _print_findings(lint_text(text, name), text.splitlines(), f"OK {name}: no problems found")
+    except Exception as e:  # a notebook check must never end in a traceback
+        print(f"{name}: error: could not check the text ({type(e).__name__}: {e})")
+
+
+def _print_findings(findings, lines, ok):
+    """Print each finding with its source line and a caret, or the OK line when there are none."""
+    if not findings:
+        print(ok)
+    for finding in findings:
+        print(format_finding(finding))
+        print(_excerpt(lines, finding), end="")
 
 
 def _source_lines(path):

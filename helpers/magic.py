@@ -15,6 +15,8 @@ import re
 import shlex
 from pathlib import Path
 
+from helpers import hints
+
 CONTINUATIONS = ("\\", "`", "^")
 VARIABLE = re.compile(r"\$(\w+)|\$\{(\w+)\}")
 WINDOWS_PATH = re.compile(r"file://[A-Za-z]:[\\/]")
@@ -83,19 +85,58 @@ def parse_commands(text, namespace=None):
     return commands
 
 
-def lint_file_arguments(words):
-    """Lint every existing file:// JSON argument; print findings; True if any is an error AWS would refuse."""
+def policy_value_problem(words):
+    """Why a policy-document option's value is not a document (a bare path, fileb://, a word), or None."""
+    forgotten = hints.forgotten_file_prefix(words)
+    if forgotten:
+        return hints.file_prefix_advice(*forgotten)
+    for option, value in hints.policy_arguments(words):
+        if not value.startswith("file://") and not value.lstrip().startswith("{"):
+            return (f"{option} takes file://PATH (e.g. file://../policies/trustpolicy.json) "
+                    f"or JSON text starting with {{, not '{value}'.")
+    return None
+
+
+def policy_kind(words, option):
+    """The policy an IAM command's option takes: "trust" (a role's trust policy) or "permission"."""
+    if option == "--assume-role-policy-document" or words[1:2] == ["update-assume-role-policy"]:
+        return "trust"
+    return "permission"
+
+
+def policy_findings(value, kind):
+    """The lint findings for one policy option's value: an existing file:// file, or JSON text."""
     from helpers import lint
 
+    if value.startswith("file://"):
+        path = Path(value[len("file://"):])
+        return lint.lint_file(path, kind) if path.is_file() else []  # a missing file: the CLI says so
+    return lint.lint_text(value, "(the JSON text)", kind)
+
+
+def lint_policy_arguments(words):
+    """Lint an IAM command's policy documents as the kind each option takes; print findings; True if IAM would refuse one."""
+    from helpers import lint
+
+    if words[:1] != ["iam"]:  # other services' policies (bucket, key, IoT) follow other rules
+        return False
     refused = False
-    for word in words:
-        path = Path(word[len("file://"):]) if word.startswith("file://") else None
-        if path and path.suffix == ".json" and path.is_file():
-            findings = lint.lint_file(path)
-            for finding in findings:
-                print(lint.format_finding(finding))
-            refused = refused or any(f.severity == "error" for f in findings)
+    for option, value in hints.policy_arguments(words):
+        findings = policy_findings(value, policy_kind(words, option))
+        for finding in findings:
+            print(lint.format_finding(finding))
+        refused = refused or any(f.severity == "error" for f in findings)
     return refused
+
+
+def refusal(words):
+    """The one line to print instead of sending a command that cannot work, or None to send it."""
+    problem = policy_value_problem(words)
+    if problem:
+        return f"Not sent: {problem}"
+    if lint_policy_arguments(words):
+        return "Not sent: fix the error(s) above first (IAM would refuse this document)."
+    return None
 
 
 def run_text(text, namespace=None, runner=None):
@@ -113,8 +154,9 @@ def run_text(text, namespace=None, runner=None):
         return None
     codes = []
     for words in commands:  # like a terminal: every line runs
-        if lint_file_arguments(words):
-            print("Not sent to AWS: fix the error(s) above first; AWS would refuse the document too.")
+        refused = refusal(words)
+        if refused:
+            print(refused)
             codes.append(1)
             continue
         codes.append(runner(words))

@@ -21,8 +21,25 @@ def _tags(tags):
 
 
 def as_document(doc):
-    """A policy document as a dict (boto3 may return text or a dict)."""
-    return json.loads(unquote(doc)) if isinstance(doc, str) else doc
+    """A policy document as a dict (boto3 may return text or a dict); text that is not JSON stays text."""
+    if not isinstance(doc, str):
+        return doc
+    try:
+        return json.loads(unquote(doc))
+    except json.JSONDecodeError:
+        return doc  # e.g. a path sent without file://, which moto stores as the document itself
+
+
+def not_json(document):
+    """A note for a document stored as plain text instead of JSON, or None."""
+    if isinstance(document, str):
+        return f"(not JSON: the stored text is {document!r}; send the file with file://)"
+    return None
+
+
+def statements_of(document):
+    """The statements of a policy document as a list ([] for a document that is not a JSON object)."""
+    return as_list(document.get("Statement", [])) if isinstance(document, dict) else []
 
 
 def policies():
@@ -48,7 +65,7 @@ def policy_document(policy_name):
 def statement_rows(document, policy_name=""):
     """One row per effect x action x resource of a policy document."""
     rows = []
-    for number, st in enumerate(as_list(document.get("Statement", [])), 1):
+    for number, st in enumerate(statements_of(document), 1):
         action_key = "Action" if "Action" in st else "NotAction"
         resource_key = "Resource" if "Resource" in st else "NotResource"
         for action in as_list(st.get(action_key, [])):
@@ -71,7 +88,7 @@ def roles():
     for r in iam.list_roles()["Roles"]:
         trust = as_document(r["AssumeRolePolicyDocument"])
         tags = iam.list_role_tags(RoleName=r["RoleName"])["Tags"]
-        actions = [a for st in as_list(trust.get("Statement", [])) for a in as_list(st.get("Action", []))]
+        actions = [a for st in statements_of(trust) for a in as_list(st.get("Action", []))]
         rows.append({"RoleName": r["RoleName"], "Arn": r["Arn"], "RoleId": r["RoleId"],
                      "TrustedPrincipals": ", ".join(trusted_principals(trust)),
                      "TrustedActions": ", ".join(actions),
@@ -80,9 +97,11 @@ def roles():
 
 
 def trusted_principals(trust_document):
-    """The principals a trust policy allows, as 'Service: ec2.amazonaws.com' strings."""
+    """The principals a trust policy allows, as 'Service: ec2.amazonaws.com' strings (or a note if it is not JSON)."""
+    if not_json(trust_document):
+        return [not_json(trust_document)]
     found = []
-    for st in as_list(trust_document.get("Statement", [])):
+    for st in statements_of(trust_document):
         if st.get("Effect") != "Allow":
             continue
         principal = st.get("Principal", {})

@@ -1,4 +1,6 @@
 """Hints printed after failed CLI commands."""
+import pytest
+
 from helpers import hints
 
 
@@ -65,3 +67,116 @@ def test_ip_in_use_points_to_launch_magic():
 
 def test_stale_credentials_after_reset():
     assert "instance.login" in hints.hint_for("An error occurred (InvalidAccessKeyId) when calling the ListObjectsV2 operation")
+
+
+def test_fileb_policy_hint_suggests_file_not_file_fileb():
+    args = ["iam", "create-policy", "--policy-name", "x", "--policy-document", "fileb://../policies/s3policy.json"]
+    hint = hints.hint_for("Parameter validation failed:\nInvalid type for parameter PolicyDocument, value: b'{}', "
+                          "type: <class 'bytes'>, valid types: <class 'str'>", args)
+    assert "--policy-document file://../policies/s3policy.json" in hint and "file://fileb://" not in hint
+
+
+# The error texts below are what the AWS CLI prints under moto (reproduced, not invented).
+ROLE_IN_PROFILE = ("An error occurred (DeleteConflict) when calling the DeleteRole operation: "
+                   "Cannot delete entity, must remove roles from instance profile first.")
+
+
+def test_delete_role_still_in_an_instance_profile():
+    hint = hints.hint_for(ROLE_IN_PROFILE, ["iam", "delete-role", "--role-name", "r"])
+    assert hint.startswith("Not deleted: remove the role from the instance profile first")
+    assert "aws iam list-instance-profiles-for-role --role-name r" in hint
+    assert "AWS's order" in hint
+
+
+def test_delete_instance_profile_that_holds_a_role():
+    text = ("An error occurred (DeleteConflict) when calling the DeleteInstanceProfile operation: "
+            "Cannot delete entity, must remove roles from instance profile first.")
+    hint = hints.hint_for(text, ["iam", "delete-instance-profile", "--instance-profile-name", "p"])
+    assert "aws iam remove-role-from-instance-profile --instance-profile-name p --role-name ROLE" in hint
+
+
+@pytest.mark.parametrize("message, command", [
+    ("must detach all policies first.", "aws iam detach-role-policy --role-name r --policy-arn ARN"),
+    ("must delete policies first.", "aws iam delete-role-policy --role-name r --policy-name NAME"),
+])
+def test_delete_role_with_policies(message, command):
+    text = f"An error occurred (DeleteConflict) when calling the DeleteRole operation: Cannot delete entity, {message}"
+    assert command in hints.hint_for(text, ["iam", "delete-role", "--role-name", "r"])
+
+
+def test_delete_policy_still_attached():
+    """moto deletes an attached policy; IAM refuses with this text."""
+    text = "An error occurred (DeleteConflict) when calling the DeletePolicy operation: Cannot delete a policy attached to entities."
+    hint = hints.hint_for(text, ["iam", "delete-policy", "--policy-arn", "arn:aws:iam::123456789012:policy/P"])
+    assert "aws iam list-entities-for-policy --policy-arn arn:aws:iam::123456789012:policy/P" in hint
+
+
+def test_bucket_not_empty():
+    text = ("remove_bucket failed: s3://ut-wordpress-s3 An error occurred (BucketNotEmpty) when calling the "
+            "DeleteBucket operation: The bucket you tried to delete is not empty")
+    hint = hints.hint_for(text, ["s3", "rb", "s3://ut-wordpress-s3"])
+    assert "aws s3 rm s3://ut-wordpress-s3 --recursive" in hint and "rb s3://ut-wordpress-s3 --force" in hint
+
+
+def test_dependency_violation_says_terminate_the_instance_first():
+    text = ("An error occurred (DependencyViolation) when calling the DeleteVpc operation: "
+            "The vpc 'vpc-b58f17d5d0574d128' has dependencies and cannot be deleted.")
+    assert "terminate the instance first" in hints.hint_for(text, ["ec2", "delete-vpc", "--vpc-id", "vpc-1"])
+
+
+def test_unknown_instance_id_says_how_to_look_it_up():
+    text = ("An error occurred (InvalidInstanceID.NotFound) when calling the DescribeInstances operation: "
+            "The instance ID 'i-xyz' does not exist")
+    hint = hints.hint_for(text, ["ec2", "describe-instances", "--instance-ids", "i-xyz"])
+    assert "aws ec2 describe-instances --filters Name=tag:Name,Values=iamrole-test" in hint
+
+
+def test_named_profile_is_not_in_the_lab():
+    hint = hints.hint_for("\nThe config profile (x) could not be found\n", ["iam", "list-roles", "--profile", "x"])
+    assert "no named profiles" in hint and "Drop --profile x" in hint
+
+
+def test_yaml_output_is_cli_v2_only():
+    text = ("aws: error: argument --output: Invalid choice, valid choices are:\n\n"
+            "json                                     | text                                    \ntable\n")
+    hint = hints.hint_for(text, ["iam", "list-roles", "--output", "yaml"])
+    assert "AWS CLI v1" in hint and "json, text and table" in hint and "maybe you meant" not in hint
+
+
+def test_invalid_choice_mentions_maybe_you_meant_only_when_printed():
+    with_list = ("aws: error: argument operation: Invalid choice (the full list of choices is left out here).\n\n"
+                 "Invalid choice: 'list-rolez', maybe you meant:\n\n  * list-roles\n")
+    assert "maybe you meant" in hints.hint_for(with_list, ["iam", "list-rolez"])
+    without = "aws: error: argument operation: Invalid choice (the full list of choices is left out here).\n"
+    assert "maybe you meant" not in hints.hint_for(without, ["iam", "zzz"])
+
+
+@pytest.mark.parametrize("args", [["iam", "list-roles", "|", "jq", "."], ["iam", "list-roles", ">", "out.txt"],
+                                  ["iam", "list-roles;"], ["iam", "list-roles", "&&", "aws", "iam", "list-policies"]])
+def test_shell_operators_point_to_query_and_output(args):
+    hint = hints.hint_for("\nUnknown options: jq, ., |\n", args)
+    assert "shell features that %aws does not have" in hint and "--query" in hint
+
+
+def test_query_with_a_pipe_inside_is_not_a_shell_operator():
+    args = ["iam", "list-roles", "--query", "Roles[] | [0]", "--outptu", "json"]
+    assert "shell" not in hints.hint_for("\nUnknown options: --outptu, json\n", args)
+
+
+def test_stale_credentials_on_ec2_are_auth_failure():
+    text = ("An error occurred (AuthFailure) when calling the DescribeTags operation: "
+            "AWS was not able to validate the provided access credentials")
+    assert "instance.login" in hints.hint_for(text, ["ec2", "describe-tags"])
+
+
+def test_malformed_inline_policy_suggests_linting_the_text():
+    args = ["iam", "create-policy", "--policy-name", "P", "--policy-document", '{"Version": "2012-10-17"}']
+    hint = hints.hint_for("An error occurred (MalformedPolicyDocument) when calling the CreatePolicy operation: "
+                          "Syntax errors in policy.", args)
+    assert "lab.lint('''{...}''')" in hint and "FILE" not in hint
+
+
+def test_malformed_policy_file_names_the_file():
+    args = ["iam", "create-policy", "--policy-name", "P", "--policy-document", "file://../policies/x.json"]
+    hint = hints.hint_for("An error occurred (MalformedPolicyDocument) ...", args)
+    assert 'lab.lint("../policies/x.json")' in hint

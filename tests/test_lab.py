@@ -187,3 +187,21 @@ def test_a_failed_check_in_a_cell_fails_the_cell_with_one_line():
     assert not result.success  # the cell still counts as failed
     assert captured.stderr.strip() == "CheckFailed: Expected AccessDenied, but this was allowed: aws s3 ls"
     assert "Traceback" not in captured.stdout + captured.stderr and "Hint" not in captured.stdout
+
+
+def test_lint_accepts_json_text(capsys):
+    lab.lint('{"Version": "2012-10-17",\n "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]}')
+    assert capsys.readouterr().out.splitlines() == [
+        '(the JSON text):2:27: error: invalid Effect "Alow" (did you mean Allow?)',
+        '     "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]}',
+        "                              ^"]
+    lab.lint('  {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}')
+    assert capsys.readouterr().out == "OK (the JSON text): no problems found\n"
+
+
+def test_delete_conflict_from_moto_gets_its_hint(capsys):
+    lab.start(chapter=5)
+    assert cli.run(["iam", "delete-role", "--role-name", "umemoto-wordpress-role"]) != 0
+    captured = capsys.readouterr()
+    assert "(DeleteConflict)" in captured.err
+    assert "Hint: Not deleted: remove the role from the instance profile first" in captured.out

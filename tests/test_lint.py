@@ -284,6 +284,11 @@ def test_unknown_action_did_you_mean():
     f = only(identity(action='["s3:ListBucket", "s3:GetObjekt"]'), "unknown-action")
     assert where(f) == (6, 35) and f.message == "unknown action s3:GetObjekt"
     assert f.hint == "did you mean s3:GetObject?"
+    assert f.severity == "warning"  # IAM stores unknown actions in a permission policy
+
+
+def test_unknown_service_in_a_permission_policy_is_a_warning():
+    assert only(identity(action='"s4:GetObject"'), "unknown-service").severity == "warning"
 
 
 def test_wildcard_action_matching_nothing():
@@ -305,12 +310,32 @@ def test_wildcard_actions_are_fine():
     ('"s3://ut-wordpress-s3"', "arn:aws:s3:::ut-wordpress-s3"),
     ('"arn:aws:s3::ut-wordpress-s3"', "six parts"),
     ('"arn:amazon:s3:::b"', "arn:aws:"),
-    ('"arn:aws:s33:::b"', "did you mean s3?"),
     ('"arn:aws:s3:ap-northeast-1:123456789012:b"', "no region or account"),
 ])
 def test_malformed_arn(resource, fragment):
     f = only(identity(resource=resource), "arn-malformed")
-    assert where(f) == (7, 19) and fragment in f.hint
+    assert where(f) == (7, 19) and fragment in f.hint and f.severity == "error"  # IAM refuses these
+
+
+@pytest.mark.parametrize("resource, fragment", [
+    ('"arn:aws:s33:::b"', "did you mean s3?"),
+    ('"arn:aws:ec2:::b"', "e.g. arn:"),
+])
+def test_unknown_but_well_formed_arn_is_a_warning(resource, fragment):
+    """IAM stores a well-formed ARN of an unknown service or resource type; it just matches nothing."""
+    f = only(identity(action='"s3:*"', resource=resource), "arn-unknown")
+    assert where(f) == (7, 19) and fragment in f.hint and f.severity == "warning"
+
+
+def test_s3_access_point_arn_may_name_a_region():
+    arn = '"arn:aws:s3:ap-northeast-1:123456789012:accesspoint/ap"'
+    assert lint_text(identity(action='"s3:*"', resource=arn)) == []
+
+
+def test_iam_arn_with_a_region_is_refused():
+    f = only(identity(action='"iam:GetRole"', resource='"arn:aws:iam:ap-northeast-1:123456789012:role/r"'),
+             "arn-malformed")
+    assert f.severity == "error" and "names a region" in f.message
 
 
 def test_object_action_on_bucket_arn():
@@ -319,6 +344,7 @@ def test_object_action_on_bucket_arn():
     assert where(f) == (6, 35)
     assert f.message == "s3:GetObject acts on objects, but arn:aws:s3:::ut-wordpress-s3 is the bucket itself"
     assert f.hint == "add /* to reach the objects: arn:aws:s3:::ut-wordpress-s3/*"
+    assert f.severity == "warning"  # IAM accepts it: the statement just never matches s3:GetObject
 
 
 @pytest.mark.parametrize("action", ["s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl"])
@@ -336,7 +362,7 @@ def test_bucket_action_on_object_arn():
 
 def test_action_that_needs_resource_star():
     f = only(identity(action='"s3:ListAllMyBuckets"', resource='"arn:aws:s3:::b"'), "resource-mismatch")
-    assert where(f) == (6, 17) and '"Resource": "*"' in f.message
+    assert where(f) == (6, 17) and '"Resource": "*"' in f.message and f.severity == "warning"
 
 
 def test_deny_is_not_checked_for_resource_fit():
@@ -364,6 +390,35 @@ def test_duplicate_sid():
 def test_condition_must_be_an_object():
     f = only(identity().replace('"Effect"', '"Condition": "yes",\n      "Effect"'), "condition-type")
     assert where(f) == (5, 20)
+
+
+def condition(operator, value='{"aws:SourceIp": "10.0.0.0/8"}'):
+    """IDENTITY with a Condition whose operator's name starts at 5:21."""
+    return identity().replace('"Effect"', f'"Condition": {{"{operator}": {value}}},\n      "Effect"')
+
+
+@pytest.mark.parametrize("operator, guess", [
+    ("StringEqual", "StringEquals"), ("stringequals", "StringEquals"),
+    ("IpAdress", "IpAddress"), ("ForAnyValues:StringLike", "ForAnyValue:StringLike"),
+    ("StringLikeIfExist", "StringLikeIfExists")])
+def test_misspelled_condition_operator(operator, guess):
+    f = only(condition(operator), "condition-operator")
+    assert where(f) == (5, 21) and f.severity == "error" and f.hint == f"did you mean {guess}?"
+
+
+@pytest.mark.parametrize("operator", ["StringEquals", "NotIpAddress", "NumericLessThanEqualsIfExists",
+                                      "ForAllValues:StringLike", "ForAnyValue:ArnLikeIfExists", "Null"])
+def test_documented_condition_operators_are_fine(operator):
+    assert lint_text(condition(operator)) == []
+
+
+def test_null_has_no_if_exists_form():
+    assert only(condition("NullIfExists"), "condition-operator").severity == "error"
+
+
+def test_condition_operator_value_must_be_an_object():
+    f = only(condition("Bool", '"true"'), "condition-type")
+    assert where(f) == (5, 29) and "{condition key: value}" in f.message
 
 
 # --- trust policies -----------------------------------------------------------------
@@ -423,11 +478,34 @@ def test_principal_star_warns():
 def test_misspelled_assume_role():
     f = only(trust(action='"sts:AssumeRol"'), "unknown-action")
     assert where(f) == (7, 17) and f.hint == "did you mean sts:AssumeRole?"
+    assert f.severity == "error"  # IAM refuses a trust policy action other than sts:AssumeRole*
 
 
 def test_permission_action_in_trust_policy():
     f = only(trust(action='["sts:AssumeRole", "s3:GetObject"]'), "action-in-trust")
     assert where(f) == (7, 36)
+
+
+def test_permission_policy_where_a_trust_policy_is_expected():
+    [f] = lint_text(identity(), "s3policy.json", kind="trust")
+    assert (where(f), f.code, f.severity) == ((1, 1), "wrong-kind", "error")
+    assert f.message.startswith("this is a permission policy") and "trust policy (Principal" in f.message
+    assert "trustpolicy.json" in f.hint
+
+
+def test_trust_policy_where_a_permission_policy_is_expected():
+    [f] = lint_text(trust(), kind="permission")
+    assert f.code == "wrong-kind" and f.message.startswith("this is a trust policy")
+    assert "s3policy.json" in f.hint
+
+
+def test_the_expected_kind_is_fine():
+    assert lint_text(trust(), kind="trust") == [] and lint_text(identity(), kind="permission") == []
+
+
+def test_lint_file_passes_the_kind_on():
+    [f] = lint_file(ROOT / "policies" / "s3policy.json", kind="trust")
+    assert f.code == "wrong-kind"
 
 
 # --- formatting, files and notebooks -------------------------------------------------

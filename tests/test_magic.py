@@ -2,6 +2,16 @@
 import pytest
 
 from helpers import magic
+from helpers.iam_steps import POLICY_DIR
+
+S3POLICY, TRUSTPOLICY = POLICY_DIR / "s3policy.json", POLICY_DIR / "trustpolicy.json"
+
+
+def sent(text, capsys):
+    """(the commands run_text sent, what it printed) for a cell's text."""
+    calls = []
+    magic.run_text(text, runner=lambda words: calls.append(words) or 0)
+    return calls, capsys.readouterr().out
 
 
 def test_bash_continuations_join_one_command():
@@ -77,7 +87,8 @@ def test_policy_files_given_to_a_command_are_linted_first(tmp_path, capsys):
     magic.run_text(f"aws iam create-policy --policy-name B --policy-document file://{bad}", runner=calls.append)
     out = capsys.readouterr().out
     assert f"{bad}:3:" in out and "Allow" in out
-    assert "Not sent to AWS" in out and calls == []  # AWS would refuse it too; nothing is sent
+    assert "Not sent: fix the error(s) above first (IAM would refuse this document)." in out
+    assert calls == []  # IAM would refuse it too; nothing is sent
 
 
 def test_doubled_aws_is_explained():
@@ -91,6 +102,63 @@ def test_forward_slash_windows_path_is_explained_too():
 
 
 def test_clean_policy_files_print_nothing_extra(capsys):
-    from helpers.iam_steps import POLICY_DIR
     magic.run_text(f"aws iam create-policy --policy-document file://{POLICY_DIR / 's3policy.json'}", runner=lambda w: 0)
     assert capsys.readouterr().out == ""
+
+
+def test_policy_path_without_file_prefix_is_not_sent(capsys):
+    calls, out = sent("aws iam create-role --role-name R --assume-role-policy-document ../policies/trustpolicy.json", capsys)
+    assert calls == [] and len(out.splitlines()) == 1
+    assert out.startswith("Not sent: --assume-role-policy-document ../policies/trustpolicy.json sends the text")
+    assert "--assume-role-policy-document file://../policies/trustpolicy.json" in out
+
+
+def test_fileb_policy_is_not_sent_and_the_fix_is_file(capsys):
+    calls, out = sent("aws iam create-policy --policy-name P --policy-document=fileb://../policies/s3policy.json", capsys)
+    assert calls == [] and "--policy-document file://../policies/s3policy.json" in out
+    assert "file://fileb://" not in out
+
+
+def test_policy_option_with_a_plain_word_is_not_sent(capsys):
+    calls, out = sent("aws iam create-role --role-name R --assume-role-policy-document trustpolicy", capsys)
+    assert calls == [] and "takes file://PATH" in out and "not 'trustpolicy'" in out
+
+
+def test_inline_json_policy_is_sent_and_linted(capsys):
+    trust = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'
+    calls, out = sent(f"aws iam create-role --role-name R --assume-role-policy-document '{trust}'", capsys)
+    assert len(calls) == 1 and out == ""
+    calls, out = sent("aws iam create-role --role-name R --assume-role-policy-document '"
+                      + trust.replace('"Action"', '"Condition": {"StringEqual": {"aws:x": "y"}}, "Action"') + "'", capsys)
+    assert calls == [] and "did you mean StringEquals?" in out and "(the JSON text)" in out
+
+
+@pytest.mark.parametrize("command", [
+    f"aws iam create-role --role-name R --assume-role-policy-document file://{S3POLICY}",
+    f"aws iam update-assume-role-policy --role-name R --policy-document file://{S3POLICY}",
+])
+def test_permission_policy_given_as_trust_policy_is_not_sent(command, capsys):
+    calls, out = sent(command, capsys)
+    assert calls == [] and "this is a permission policy" in out and "a trust policy" in out
+    assert out.splitlines()[-1].startswith("Not sent: fix the error(s) above first")
+
+
+def test_trust_policy_given_as_permission_policy_is_not_sent(capsys):
+    calls, out = sent(f"aws iam put-role-policy --role-name R --policy-name P --policy-document file://{TRUSTPOLICY}", capsys)
+    assert calls == [] and "this is a trust policy" in out
+
+
+def test_findings_iam_accepts_are_printed_and_the_command_is_sent(tmp_path, capsys):
+    path = tmp_path / "p.json"
+    path.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+                    '"Action": ["s3:GetObject", "cloudwatch:PutMetricData"], "Resource": "arn:aws:s3:::b"}]}')
+    calls, out = sent(f"aws iam create-policy --policy-name P --policy-document file://{path}", capsys)
+    assert len(calls) == 1 and "Not sent" not in out
+    assert out.count(": warning: ") == 2 and "add /* to reach the objects" in out
+
+
+def test_json_files_of_other_options_are_not_linted_as_policies(tmp_path, capsys):
+    path = tmp_path / "input.json"
+    path.write_text('{"InstanceType": "t2.micro"}')
+    calls, out = sent(f"aws ec2 run-instances --cli-input-json file://{path}", capsys)
+    assert len(calls) == 1 and out == ""

@@ -26,3 +26,22 @@ def test_role_permissions_lists_attached_then_inline_policies(capsys):
     assert list(dict.fromkeys(table["Policy"])) == list(role_policies.documents())
     assert table.iloc[-1].to_dict() == {"Policy": "no-deletes (inline)", "Statement": 1, "Effect": "Deny",
                                         "Action": "s3:DeleteObject", "Resource": "*"}
+
+
+def test_a_trust_policy_stored_as_plain_text_is_shown_with_a_note(capsys):
+    """moto stores whatever text create-role is given, e.g. a path sent without file://."""
+    from helpers import diagrams, instance
+
+    lab.start()
+    lab.client("iam").create_role(RoleName="path-as-policy", AssumeRolePolicyDocument="../policies/trustpolicy.json")
+    row = tables.roles().set_index("RoleName").loc["path-as-policy"]
+    assert row["TrustedPrincipals"].startswith("(not JSON: the stored text is '../policies/trustpolicy.json'")
+    assert row["TrustedActions"] == ""
+    assert "not JSON" in diagrams.role_trust("path-as-policy").data
+    assert not instance.trusts(tables.as_document("../policies/trustpolicy.json"))
+
+
+def test_diagram_labels_escape_double_quotes():
+    from helpers import diagrams
+
+    assert diagrams._node("n", 'say "hi"') == '    n["say #quot;hi#quot;"]'
