@@ -33,7 +33,7 @@ flowchart LR
     cw -- attached to --> role
     s3p -- attached to --> role
     role -- held by --> prof
-    prof -- launched with --> ec2
+    prof -- gives its role to --> ec2
     ec2 -- PutMetricData --> cwm
     ec2 -- put / get / delete test.txt --> bucket
 """)

@@ -613,7 +613,7 @@ def check_switch_role(answer):
     removes = [o for n, o in parsed if n == "remove-role-from-instance-profile"]
     adds = [o for n, o in parsed if n == "add-role-to-instance-profile"]
     if not removes:
-        return not_yet(f"a profile holds exactly one role and {PROFILE} already holds {ROLE}: adding "
+        return not_yet(f"a profile holds at most one role and {PROFILE} already holds {ROLE}: adding "
                        "another fails with LimitExceeded. Remove it first with "
                        "remove-role-from-instance-profile")
     if removes[0].get("--role-name") != ROLE:

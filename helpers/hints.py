@@ -163,7 +163,7 @@ def hint_for(stderr_text, args=()):
     if "(NoSuchEntity)" in text or "NoSuchBucket" in text:
         return not_found(text, args)
     if "(LimitExceeded)" in text and "InstanceSessionsPerInstanceProfile" in text:
-        return "An instance profile holds exactly one role, and this one already has it; safe to continue."
+        return "An instance profile holds at most one role, and this one already has one; safe to continue."
     if "IP already in use" in text or "InvalidIPAddress.InUse" in text:
         return ("An instance with this private IP already exists (launched by an earlier run). "
                 "The %%launch cell looks the instance up by its Name tag first, so it never launches twice.")

@@ -19,6 +19,9 @@ from helpers import hints
 
 CONTINUATIONS = ("\\", "`", "^")
 VARIABLE = re.compile(r"\$(\w+)|\$\{(\w+)\}")
+SHELL_AWS = re.compile(r"^(\s*)!\s*aws\b\s*")
+SHELL_AWS_NOTE = ("Note: `!aws` would start a separate AWS CLI outside the lab, which reads your own AWS "
+                  "settings and contacts real AWS. The lab ran this line as `%aws` instead; write %aws.")
 WINDOWS_PATH = re.compile(r"file://[A-Za-z]:[\\/]")
 
 
@@ -163,12 +166,29 @@ def run_text(text, namespace=None, runner=None):
     return max(codes)
 
 
+def shell_aws_as_magic(lines):
+    """IPython input transformer: a `!aws ...` line runs as `%aws_from_shell ...` (cells of other magics untouched)."""
+    if lines and lines[0].lstrip().startswith("%%"):
+        return lines
+    return [SHELL_AWS.sub(r"\1%aws_from_shell ", line) for line in lines]
+
+
 def load_ipython_extension(ipython):
-    """Register %aws / %%aws with IPython (called by lab.start)."""
-    from IPython.core.magic import no_var_expand, register_line_cell_magic
+    """Register %aws / %%aws with IPython, and catch `!aws` (called by lab.start)."""
+    from IPython.core.magic import no_var_expand, register_line_cell_magic, register_line_magic
 
     @register_line_cell_magic
     @no_var_expand
     def aws(line, cell=None):
         """Run AWS CLI commands in this kernel against the lab's backend."""
         run_text(line if cell is None else line + "\n" + cell, ipython.user_ns)
+
+    @register_line_magic
+    @no_var_expand
+    def aws_from_shell(line):
+        """A `!aws` line: say why it runs as %aws, then run it so."""
+        print(SHELL_AWS_NOTE)
+        run_text(line, ipython.user_ns)
+
+    if shell_aws_as_magic not in ipython.input_transformers_cleanup:
+        ipython.input_transformers_cleanup.append(shell_aws_as_magic)

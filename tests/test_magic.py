@@ -162,3 +162,25 @@ def test_json_files_of_other_options_are_not_linted_as_policies(tmp_path, capsys
     path.write_text('{"InstanceType": "t2.micro"}')
     calls, out = sent(f"aws ec2 run-instances --cli-input-json file://{path}", capsys)
     assert len(calls) == 1 and out == ""
+
+
+def test_shell_aws_lines_run_in_the_lab_with_a_note():
+    from IPython.testing.globalipapp import get_ipython
+    from IPython.utils.capture import capture_output
+
+    from helpers import lab
+
+    ipython = get_ipython()
+    lab.start(chapter=0)
+    with capture_output() as captured:
+        result = ipython.run_cell("!aws sts \\\n    get-caller-identity")
+    assert result.success
+    assert captured.stdout.startswith(magic.SHELL_AWS_NOTE)
+    assert '"Account": "123456789012"' in captured.stdout  # the emulated account, not a real one
+
+
+def test_shell_aws_transform_leaves_other_lines_and_cell_magics_alone():
+    assert magic.shell_aws_as_magic(["x = 1\n", "  !aws iam list-roles\n", "!ls\n"]) == [
+        "x = 1\n", "  %aws_from_shell iam list-roles\n", "!ls\n"]
+    cell = ["%%instance\n", "!aws s3 ls\n"]
+    assert magic.shell_aws_as_magic(cell) == cell
