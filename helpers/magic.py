@@ -10,6 +10,9 @@
 A cell may hold several commands; the leading `aws` is optional; lines ending in
 a bash `\\` (or the article's PowerShell backtick or cmd `^`) continue on the next
 line; `$NAME` is replaced by the notebook variable NAME, as a shell would.
+Before an IAM command is sent, its policy documents are linted as the kind each
+option takes, and one IAM would refuse is not sent. A `!aws` line (which would
+start a separate CLI with the learner's own settings) runs as `%aws`, with a note.
 """
 import re
 import shlex
