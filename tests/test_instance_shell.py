@@ -77,3 +77,36 @@ def test_metadata_service_404_and_no_internet(me, capsys):
     assert "404" in capsys.readouterr().err
     assert instance.run("curl https://example.com/") == 127
     assert "it has no internet" in capsys.readouterr().out
+
+
+def test_file_system_errors_are_one_line(me, capsys):
+    assert instance.run("touch sub/x.txt") == 1
+    assert instance.run("touch " + "n" * 300) == 1
+    assert instance.run("cat .") == 1
+    err = capsys.readouterr().err
+    assert "touch: sub/x.txt: No such file or directory" in err
+    assert "File name too long" in err and "Traceback" not in err
+    assert "cat: .: Is a directory" in err
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["-s", "http://h/a"], ("GET", "http://h/a", None)),
+    (["-sX", "PUT", "http://h/t", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 300"], ("PUT", "http://h/t", None)),
+    (["-XPUT", "http://h/t"], ("PUT", "http://h/t", None)),
+    (["--request=put", "http://h/t"], ("PUT", "http://h/t", None)),
+    (["-so", "creds.json", "http://h/c"], ("GET", "http://h/c", "creds.json")),
+])
+def test_curl_options_as_curl_reads_them(args, expected):
+    from helpers.instance_shell import curl_request
+
+    assert curl_request(args) == expected
+
+
+def test_curl_output_file_and_token_needs_put(me, capsys):
+    url = "http://169.254.169.254/latest"
+    assert instance.run(f"curl -s -o id.txt {url}/meta-data/instance-id") == 0
+    assert (me.home / "id.txt").read_text().strip() == me.instance_id
+    assert instance.run(f"curl -s {url}/api/token") == 22
+    assert "(it needs -X PUT)" in capsys.readouterr().err
+    assert instance.run(f"curl -s {url}/meta-data/iam/info") == 0
+    assert json.loads(capsys.readouterr().out)["InstanceProfileArn"].endswith(":instance-profile/umemoto-wordpress-profile")
