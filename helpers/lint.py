@@ -50,7 +50,7 @@ OPERATORS = (
 SET_PREFIXES = ("", "ForAllValues:", "ForAnyValue:")
 VERSION = "2012-10-17"
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
-REGIONLESS = ("s3", "iam")  # IAM refuses their ARNs with a region (S3 access points aside)
+REGIONLESS = ("s3", "iam")  # IAM refuses their ARNs with a region, unless a documented type has one
 PRINCIPAL_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn")
 # Service principals whose name is not an IAM action prefix, so the catalogue
 # cannot supply them. All other `<prefix>.amazonaws.com` names count as known.
@@ -838,9 +838,14 @@ def _arn_problem(arn):
         return f'malformed ARN "{arn}"', hint
     if not _has_wildcard(parts[1]) and parts[1] not in PARTITIONS:
         return f'unknown partition "{parts[1]}" in {arn}', "use arn:aws:..."
-    if parts[2] in REGIONLESS and parts[3] and not parts[5].startswith("accesspoint/"):
+    if parts[2] in REGIONLESS and parts[3] and not _fits_a_regional_type(parts[2], arn):
         return _region_problem(parts[2], arn)
     return None
+
+
+def _fits_a_regional_type(service, arn):
+    """True if the ARN fits one of the service's documented types that do have a region (S3 access points, jobs...)."""
+    return any(fmt.split(":")[3] and _arn_fits(fmt, arn) for fmt in catalogue().resources.get(service, []))
 
 
 def _region_problem(service, arn):
@@ -927,7 +932,8 @@ def _mismatch_message(action, resource_type, arn_format, resources):
     if action.startswith("s3:") and resource_type == "bucket" and "/" in arn:
         return (f"{action} acts on the bucket, but {arn} names objects inside it",
                 f"remove /*: {arn.split('/')[0]}")
-    return (f"{action} acts on a {resource_type} ({arn_format}), but no Resource here is one",
+    article = "an" if resource_type[:1].lower() in "aeiou" else "a"
+    return (f"{action} acts on {article} {resource_type} ({arn_format}), but no Resource here is one",
             "add a matching ARN, or move the action to a statement whose Resource fits")
 
 

@@ -327,9 +327,11 @@ def test_unknown_but_well_formed_arn_is_a_warning(resource, fragment):
     assert where(f) == (7, 19) and fragment in f.hint and f.severity == "warning"
 
 
-def test_s3_access_point_arn_may_name_a_region():
-    arn = '"arn:aws:s3:ap-northeast-1:123456789012:accesspoint/ap"'
-    assert lint_text(identity(action='"s3:*"', resource=arn)) == []
+@pytest.mark.parametrize("arn", ["arn:aws:s3:ap-northeast-1:123456789012:accesspoint/ap",
+                                 "arn:aws:s3:us-east-1:123456789012:storage-lens/lens",
+                                 "arn:aws:s3:us-east-1:123456789012:job/*"])
+def test_regional_s3_resource_types_may_name_a_region(arn):
+    assert lint_text(identity(action='"s3:*"', resource=f'"{arn}"')) == []
 
 
 def test_iam_arn_with_a_region_is_refused():
