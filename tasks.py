@@ -11,6 +11,7 @@ Only the Python standard library is used here, so it runs on a fresh machine.
 """
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".lock-sha256"
-SKIPPED_PACKAGES = ("rfc3987-syntax", "lark")  # see lock()
+SKIPPED_PACKAGES = ("rfc3987-syntax", "lark")  # pinned in the lock, not installed in .venv: see ensure_env()
 NOTEBOOKS = ROOT / "notebooks"
 
 
@@ -53,9 +54,13 @@ def ensure_env():
     pip = [venv_python(), "-m", "pip", "--disable-pip-version-check", "install", "--quiet"]
     run(*pip, "--upgrade", "pip")
     # pip byte-compiles what it installs, so kernels start fast even with PYTHONDONTWRITEBYTECODE=1.
-    # The lock holds every package, so pip needs no resolving (--no-deps): that is what lets it
-    # leave out rfc3987-syntax (see lock()).
-    run(*pip, "--no-deps", "-r", LOCK)
+    # The lock holds every package, so pip needs no resolving (--no-deps), which lets it leave out
+    # SKIPPED_PACKAGES: jsonschema imports rfc3987-syntax (lark is its only user), when present, to
+    # check "iri" strings that no Jupyter schema uses, and building its grammars took ~1.1 s at every
+    # start of pytest, nbconvert and JupyterLab. jsonschema works without it.
+    wanted = VENV / "requirements-installed.txt"
+    wanted.write_text("".join(f"{pin}\n" for pin in lock_pins() if pin_name(pin) not in SKIPPED_PACKAGES))
+    run(*pip, "--no-deps", "-r", wanted)
     run(*pip, "--no-deps", "-e", ROOT)
     STAMP.write_text(lock_digest())
 
@@ -91,12 +96,8 @@ def lock():
     """Re-resolve the exact pins (needs network to PyPI)."""
     ensure_env()
     in_env("pip", "install", "--quiet", "uv")
-    # rfc3987-syntax (with lark, its only user) is left out: jsonschema imports it, when present,
-    # to check "iri" strings that no Jupyter schema uses, and building its grammars takes ~1.1 s
-    # at every start of pytest, nbconvert and JupyterLab. jsonschema works without it.
     in_env("uv", "pip", "compile", "pyproject.toml", "--extra", "test", "--universal",
-           "--python-version", "3.10", "-o", LOCK, "--no-header", "--quiet",
-           *[arg for name in SKIPPED_PACKAGES for arg in ("--no-emit-package", name)])
+           "--python-version", "3.10", "-o", LOCK, "--no-header", "--quiet")
     write_environment_file()
 
 
@@ -104,6 +105,11 @@ def lock_pins():
     """The pinned requirement lines of requirements.lock (comments and blank lines left out)."""
     return [line.strip() for line in LOCK.read_text().splitlines()
             if line.strip() and not line.lstrip().startswith("#")]
+
+
+def pin_name(pin):
+    """The package name of a pin line, lower case ("Jinja2==3.1 ; ..." -> "jinja2")."""
+    return re.split(r"[=<>!~;\[ ]", pin, maxsplit=1)[0].strip().lower()
 
 
 def write_environment_file():

@@ -12,7 +12,7 @@ a bash `\\` (or the article's PowerShell backtick or cmd `^`) continue on the ne
 line; `$NAME` is replaced by the notebook variable NAME, as a shell would.
 Before an IAM command is sent, its policy documents are linted as the kind each
 option takes, and one IAM would refuse is not sent. A `!aws` line (which would
-start a separate CLI with the learner's own settings) runs as `%aws`, with a note.
+start a separate CLI that cannot see the emulated account) runs as `%aws`, with a note.
 """
 import re
 import shlex
@@ -22,9 +22,9 @@ from helpers import hints
 
 CONTINUATIONS = ("\\", "`", "^")
 VARIABLE = re.compile(r"\$(\w+)|\$\{(\w+)\}")
-SHELL_AWS = re.compile(r"^(\s*)!\s*aws\b\s*")
-SHELL_AWS_NOTE = ("Note: `!aws` would start a separate AWS CLI outside the lab, which reads your own AWS "
-                  "settings and contacts real AWS. The lab ran this line as `%aws` instead; write %aws.")
+SHELL_AWS = re.compile(r"^(\s*(?:[A-Za-z_]\w*\s*=\s*)?)!\s*aws\b\s*")
+SHELL_AWS_NOTE = ("Note: `!aws` would start a separate AWS CLI outside the lab: it cannot see the emulated "
+                  "account and would try to reach real AWS. The lab ran this line as `%aws` instead; write %aws.")
 WINDOWS_PATH = re.compile(r"file://[A-Za-z]:[\\/]")
 
 
@@ -170,7 +170,11 @@ def run_text(text, namespace=None, runner=None):
 
 
 def shell_aws_as_magic(lines):
-    """IPython input transformer: a `!aws ...` line runs as `%aws_from_shell ...` (cells of other magics untouched)."""
+    """IPython input transformer: a `!aws ...` line runs as `%aws_from_shell ...` (cells of other magics untouched).
+
+    `out = !aws ...` is caught too (out is then None: the output is printed). Known limits: a
+    `!aws` line inside a multi-line string is rewritten as well, and `%%bash` cells are not looked at.
+    """
     if lines and lines[0].lstrip().startswith("%%"):
         return lines
     return [SHELL_AWS.sub(r"\1%aws_from_shell ", line) for line in lines]

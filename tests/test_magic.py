@@ -180,7 +180,7 @@ def test_shell_aws_lines_run_in_the_lab_with_a_note():
 
 
 def test_shell_aws_transform_leaves_other_lines_and_cell_magics_alone():
-    assert magic.shell_aws_as_magic(["x = 1\n", "  !aws iam list-roles\n", "!ls\n"]) == [
-        "x = 1\n", "  %aws_from_shell iam list-roles\n", "!ls\n"]
+    assert magic.shell_aws_as_magic(["x = 1\n", "  !aws iam list-roles\n", "!ls\n", "out = !aws s3 ls\n"]) == [
+        "x = 1\n", "  %aws_from_shell iam list-roles\n", "!ls\n", "out = %aws_from_shell s3 ls\n"]
     cell = ["%%instance\n", "!aws s3 ls\n"]
     assert magic.shell_aws_as_magic(cell) == cell
