@@ -8,9 +8,9 @@ import difflib
 import re
 
 SHELL_WORD = re.compile(r"^(?:[0-9]?>|<|\||&|;)|[;|]$")  # |, >, 2>, <, &&, ; as the shell would split them
-DELETE_ORDER = ("AWS's order (as chapter 06 does it): terminate the instance, remove the role from the "
-                "instance profile, delete the profile, detach the role's policies, delete the role, "
-                "then delete the policies.")
+DELETE_ORDER = ("Chapter 06's order: terminate the instance, remove the role from the instance profile, "
+                "delete the profile, detach the role's policies, delete the role, delete the policies' "
+                "non-default versions, then the policies.")
 RESET_ADVICE = "`lab.start(chapter=N)` rebuilds this chapter's starting point; `lab.reset()` empties the account."
 
 # Which chapter creates each of the course's resources, for "not found" errors.
@@ -59,13 +59,17 @@ def forgotten_file_prefix(args):
     """The policy option whose value is a bare .json path or a fileb:// URL (it needs file://), or None."""
     for option, value in policy_arguments(args):
         bare = value.endswith(".json") and not value.startswith(("file://", "{"))
-        if bare or value.startswith("fileb://"):
+        other_scheme = "://" in value and not value.startswith("file://")
+        if bare or other_scheme:
             return option, value
     return None
 
 
 def file_prefix_advice(option, value):
     """What is wrong with a policy option's bare path or fileb:// URL, and the fixed option."""
+    if "://" in value and not value.startswith(("fileb://", "file://")):
+        return (f"{option} {value}: the CLI reads a policy only from a local file (file://PATH) "
+                f"or from JSON text; download the file, then use file://PATH.")
     if value.startswith("fileb://"):
         return (f"{option} {value} gives the CLI the file's raw bytes, but a policy document is text: "
                 f"write {option} {file_url(value)}")
@@ -74,11 +78,11 @@ def file_prefix_advice(option, value):
 
 
 def option_value(args, option, default):
-    """The value given after `option` in args, or `default`."""
+    """The value given after `option` (or as `option=value`) in args, or `default`."""
     for name, value in zip(args, args[1:]):
         if name == option:
             return value
-    return default
+    return next((a.split("=", 1)[1] for a in args if a.startswith(option + "=")), default)
 
 
 def delete_conflict(text, args):
@@ -99,8 +103,13 @@ def delete_conflict(text, args):
     elif "attached to entities" in text:
         policy = option_value(args, "--policy-arn", "ARN")
         first = f"detach the policy from every role first: `aws iam list-entities-for-policy --policy-arn {policy}` lists them."
+    elif "more than one version" in text:
+        policy = option_value(args, "--policy-arn", "ARN")
+        first = (f"delete its non-default versions first: `aws iam list-policy-versions --policy-arn {policy}`, "
+                 f"then `aws iam delete-policy-version --policy-arn {policy} --version-id vN` for each.")
     elif "default version" in text:
-        first = "delete-policy removes the default version with the policy; delete-policy-version is for the other versions."
+        return ("Not deleted: delete-policy removes the default version with the policy; "
+                "delete-policy-version is only for the other versions.")
     else:
         first = "something still uses it; delete that first."
     return f"Not deleted: {first} {DELETE_ORDER}"
@@ -182,13 +191,14 @@ def hint_for(stderr_text, args=()):
     if "(DeleteConflict)" in text:
         return delete_conflict(text, args)
     if "BucketNotEmpty" in text:
-        bucket = next((a for a in args if a.startswith("s3://")), "s3://BUCKET").rstrip("/")
+        named = option_value(args, "--bucket", None)
+        bucket = f"s3://{named}" if named else next((a for a in args if a.startswith("s3://")), "s3://BUCKET").rstrip("/")
         return (f"The bucket still holds objects: empty it first with `aws s3 rm {bucket} --recursive` "
                 f"(or delete bucket and objects at once with `aws s3 rb {bucket} --force`).")
     if "(DependencyViolation)" in text:
         return ("Something still uses it: terminate the instance first (and wait until it is terminated), "
-                "then delete the security group, the subnet, the route table and the internet gateway, "
-                "and the VPC last (chapter 06's order).")
+                "then delete the security group and the subnet, disassociate and delete the route table, "
+                "detach and delete the internet gateway, and delete the VPC last (chapter 06's order).")
     if "InvalidInstanceID." in text:
         return instance_not_found()
     if "The config profile (" in text:

@@ -317,6 +317,8 @@ def expect_denied(command, session=None, namespace=None):
     except LoginError as error:
         print(f"Nothing checked. {error}")
         return None
+    if not command.strip().startswith("aws "):
+        raise lab.CheckFailed(f"expect_denied checks an `aws ...` command (only those reach IAM), not: {command}")
     seen = _Tee(sys.stderr)
     with contextlib.redirect_stderr(seen):
         code = session.run(command, namespace)
@@ -325,8 +327,8 @@ def expect_denied(command, session=None, namespace=None):
         raise lab.CheckFailed(f"This did not run, so nothing was denied: {command} (see the message above).")
     if not code:
         raise lab.CheckFailed(f"Expected AccessDenied, but this was allowed: {command}. The role's policies "
-                              f"changed since (another cell or the playground attached one): run the cells "
-                              f"above this one in order.")
+                              f"allow it now: perhaps they changed since (another cell or the playground), "
+                              f"or the command is one they do allow.")
     if "AccessDenied" not in text:
         raise lab.CheckFailed(f"This failed, but not because access was denied (exit code {code}): {command}. "
                               f"The CLI's message above says why (a missing bucket or file, a typo?).")

@@ -18,12 +18,14 @@ workaround (or the notebook's sentence about it) can go.
    `cloudwatch_action_names()` maps `monitoring:` back to `cloudwatch:` while
    active; `enforced()` turns IAM checks on with that mapping in place.
 
-3. Deleting an attached policy. moto's `delete-policy` deletes a managed
+3. Deleting a policy still in use. moto's `delete-policy` deletes a managed
    policy that is still attached, leaving the role pointing at nothing (detach
-   then says NoSuchEntity, delete-role says DeleteConflict for good). AWS
-   refuses with DeleteConflict "Cannot delete a policy attached to entities."
-   -- the lesson of chapter 06. Workaround: `refuse_deleting_attached_policies()`
-   (installed when the lab starts moto) makes moto refuse the same way.
+   then says NoSuchEntity, delete-role says DeleteConflict for good), and one
+   that still has non-default versions. AWS refuses both with DeleteConflict
+   ("Cannot delete a policy attached to entities." / "This policy has more than
+   one version. ...") -- the lesson of chapter 06. Workaround:
+   `refuse_deleting_attached_policies()` (installed when the lab starts moto)
+   makes moto refuse the same way.
 
 Differences with no workaround, which the notebooks mention where they show:
 
@@ -44,6 +46,8 @@ import contextlib
 ACTION_PREFIXES = {"monitoring": "cloudwatch"}
 
 ATTACHED_POLICY_MESSAGE = "Cannot delete a policy attached to entities."  # AWS's own words
+VERSIONS_MESSAGE = ("This policy has more than one version. Before you delete a policy, you must delete the "
+                    "policy's versions. The default version is deleted with the policy.")  # AWS's own words
 
 _installed = False
 _saved_delete_policy = None
@@ -108,7 +112,7 @@ def enforced():
 
 
 def refuse_deleting_attached_policies():
-    """Make moto's DeletePolicy refuse a policy still attached, as AWS does (workaround 3; idempotent)."""
+    """Make moto's DeletePolicy refuse a policy still attached or with old versions, as AWS does (workaround 3; idempotent)."""
     global _saved_delete_policy
     from moto.iam.exceptions import DeleteConflictException
     from moto.iam.models import IAMBackend
@@ -118,9 +122,12 @@ def refuse_deleting_attached_policies():
     _saved_delete_policy = original = IAMBackend.delete_policy
 
     def delete_policy(self, policy_arn):
-        """AWS's DeleteConflict for an attached policy, else moto's own delete."""
-        if self.get_policy(policy_arn).attachment_count > 0:
+        """AWS's DeleteConflict for an attached policy or one with old versions, else moto's own delete."""
+        policy = self.get_policy(policy_arn)
+        if policy.attachment_count > 0:
             raise DeleteConflictException(ATTACHED_POLICY_MESSAGE)
+        if len(policy.versions) > 1:
+            raise DeleteConflictException(VERSIONS_MESSAGE)
         original(self, policy_arn)
 
     IAMBackend.delete_policy = delete_policy

@@ -28,15 +28,18 @@ def scratch_folder():
 
     It lives in `<temp>/iam-role-lab-<user>/<process id>/`; folders left by kernels that
     were killed (so never cleaned up) are removed when the next kernel makes its own.
+    (Kernels in other process namespaces sharing the temp folder look dead from here.)
     """
     global _scratch
     if _scratch is None or not _scratch.is_dir():
         parent = Path(tempfile.gettempdir()) / f"iam-role-lab-{_user()}"
-        parent.mkdir(exist_ok=True)
+        parent.mkdir(mode=0o700, exist_ok=True)  # only the user may read the instance's files
         remove_stale_folders(parent)
+        first = _scratch is None
         _scratch = parent / str(os.getpid())
-        _scratch.mkdir(exist_ok=True)
-        atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
+        _scratch.mkdir(mode=0o700, exist_ok=True)
+        if first:
+            atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
     return _scratch
 
 

@@ -85,7 +85,7 @@ def test_delete_role_still_in_an_instance_profile():
     hint = hints.hint_for(ROLE_IN_PROFILE, ["iam", "delete-role", "--role-name", "r"])
     assert hint.startswith("Not deleted: remove the role from the instance profile first")
     assert "aws iam list-instance-profiles-for-role --role-name r" in hint
-    assert "AWS's order" in hint
+    assert "Chapter 06's order" in hint
 
 
 def test_delete_instance_profile_that_holds_a_role():
@@ -111,6 +111,32 @@ def test_delete_policy_still_attached():
     assert "aws iam list-entities-for-policy --policy-arn arn:aws:iam::123456789012:policy/P" in hint
 
 
+def test_delete_policy_with_old_versions():
+    text = ("An error occurred (DeleteConflict) when calling the DeletePolicy operation: This policy has more than "
+            "one version. Before you delete a policy, you must delete the policy's versions.")
+    hint = hints.hint_for(text, ["iam", "delete-policy", "--policy-arn=arn:aws:iam::123456789012:policy/P"])
+    assert "aws iam delete-policy-version --policy-arn arn:aws:iam::123456789012:policy/P --version-id vN" in hint
+
+
+def test_delete_default_version_hint_is_only_about_versions():
+    text = ("An error occurred (DeleteConflict) when calling the DeletePolicyVersion operation: "
+            "Cannot delete the default version of a policy.")
+    hint = hints.hint_for(text, ["iam", "delete-policy-version", "--policy-arn", "A", "--version-id", "v1"])
+    assert "delete-policy removes the default version" in hint and "Chapter 06's order" not in hint
+
+
+def test_policy_option_with_a_web_address():
+    hint = hints.hint_for("", ["iam", "create-policy", "--policy-name", "p",
+                                "--policy-document", "https://example.com/p.json"])
+    assert "only from a local file (file://PATH) or from JSON text" in hint and "file://https" not in hint
+
+
+def test_bucket_not_empty_with_s3api():
+    text = "An error occurred (BucketNotEmpty) when calling the DeleteBucket operation: The bucket is not empty"
+    hint = hints.hint_for(text, ["s3api", "delete-bucket", "--bucket", "ut-wordpress-s3"])
+    assert "aws s3 rm s3://ut-wordpress-s3 --recursive" in hint
+
+
 def test_bucket_not_empty():
     text = ("remove_bucket failed: s3://ut-wordpress-s3 An error occurred (BucketNotEmpty) when calling the "
             "DeleteBucket operation: The bucket you tried to delete is not empty")
@@ -121,7 +147,8 @@ def test_bucket_not_empty():
 def test_dependency_violation_says_terminate_the_instance_first():
     text = ("An error occurred (DependencyViolation) when calling the DeleteVpc operation: "
             "The vpc 'vpc-b58f17d5d0574d128' has dependencies and cannot be deleted.")
-    assert "terminate the instance first" in hints.hint_for(text, ["ec2", "delete-vpc", "--vpc-id", "vpc-1"])
+    hint = hints.hint_for(text, ["ec2", "delete-vpc", "--vpc-id", "vpc-1"])
+    assert "terminate the instance first" in hint and "detach and delete the internet gateway" in hint
 
 
 def test_unknown_instance_id_says_how_to_look_it_up():

@@ -85,6 +85,12 @@ def test_expect_denied_fails_when_the_error_is_not_a_denial(me):
         instance.expect_denied("aws s3 cp missing.txt s3://ut-wordpress-s3")
 
 
+def test_expect_denied_only_checks_aws_commands(me):
+    with pytest.raises(lab.CheckFailed, match="only those reach IAM"):
+        instance.expect_denied("touch z.txt")
+    assert not (me.home / "z.txt").exists()
+
+
 def test_detaching_the_s3_policy_denies_the_upload_at_once(me):
     (me.home / "test.txt").touch()
     iam = lab.client("iam")

@@ -106,6 +106,33 @@ def test_deleting_an_attached_policy_is_refused_as_on_aws(launched, capsys):
     lab.client("iam").delete_policy(PolicyArn=CW_POLICY)  # detached first: deleted, as on AWS
 
 
+def test_deleting_a_policy_with_old_versions_is_refused_as_on_aws(launched):
+    """Workaround 3: a detached policy with a non-default version is kept until that version goes."""
+    iam = lab.client("iam")
+    iam.detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
+    document = iam.get_policy_version(PolicyArn=CW_POLICY, VersionId="v1")["PolicyVersion"]["Document"]
+    iam.create_policy_version(PolicyArn=CW_POLICY, PolicyDocument=json.dumps(document), SetAsDefault=True)
+    with pytest.raises(ClientError) as refused:
+        iam.delete_policy(PolicyArn=CW_POLICY)
+    assert refused.value.response["Error"]["Message"] == moto_gaps.VERSIONS_MESSAGE
+    iam.delete_policy_version(PolicyArn=CW_POLICY, VersionId="v1")
+    iam.delete_policy(PolicyArn=CW_POLICY)
+
+
+def test_moto_still_deletes_policies_with_old_versions(launched):
+    """Workaround 3 is still needed: moto itself deletes a policy that has non-default versions."""
+    iam = lab.client("iam")
+    iam.detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
+    iam.create_policy_version(PolicyArn=CW_POLICY, PolicyDocument=json.dumps(
+        iam.get_policy_version(PolicyArn=CW_POLICY, VersionId="v1")["PolicyVersion"]["Document"]), SetAsDefault=True)
+    moto_gaps.allow_deleting_attached_policies()
+    try:
+        iam.delete_policy(PolicyArn=CW_POLICY)
+    finally:
+        moto_gaps.refuse_deleting_attached_policies()
+    assert CW_POLICY not in {p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"]}
+
+
 def test_moto_still_deletes_attached_policies(launched):
     """Workaround 3 is still needed: moto itself deletes a policy that is still attached."""
     moto_gaps.allow_deleting_attached_policies()
