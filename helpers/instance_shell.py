@@ -12,6 +12,7 @@ import datetime
 import json
 import os
 import posixpath
+import sys
 from pathlib import Path, PurePosixPath
 
 CURL_VALUE_OPTIONS = {"-X": "method", "--request": "method", "-o": "output", "--output": "output",
@@ -34,7 +35,7 @@ def run(session, words):
         return PROGRAMS[program](session, args)
     except OSError as error:  # e.g. touch sub/x.txt without sub/, a name too long
         name = os.path.relpath(error.filename, session.home) if error.filename else "?"
-        print(f"{program}: {name}: {error.strerror or error}", file=_stderr())
+        print(f"{program}: {name}: {error.strerror or error}", file=sys.stderr)
         return 1
 
 
@@ -72,7 +73,7 @@ def ls(session, args):
         elif path.exists():
             print(name)
         else:
-            print(f"ls: cannot access '{name}': No such file or directory", file=_stderr())
+            print(f"ls: cannot access '{name}': No such file or directory", file=sys.stderr)
             code = 2
     return code
 
@@ -86,10 +87,10 @@ def rm(session, args):
         if path.is_file():
             path.unlink()
         elif path.is_dir():
-            print(f"rm: cannot remove '{name}': Is a directory", file=_stderr())
+            print(f"rm: cannot remove '{name}': Is a directory", file=sys.stderr)
             code = 1
         elif not force:
-            print(f"rm: cannot remove '{name}': No such file or directory", file=_stderr())
+            print(f"rm: cannot remove '{name}': No such file or directory", file=sys.stderr)
             code = 1
     return code
 
@@ -103,7 +104,7 @@ def cat(session, args):
             print(path.read_text(errors="replace"), end="")
         else:
             print(f"cat: {name}: {'Is a directory' if path.is_dir() else 'No such file or directory'}",
-                  file=_stderr())
+                  file=sys.stderr)
             code = 1
     return code
 
@@ -158,7 +159,7 @@ def curl(session, args):
     if answer is None:
         known = " (it needs -X PUT)" if path == "/latest/api/token" else f"; try {IMDS}/latest/meta-data/"
         print(f"curl: (22) The requested URL returned error: 404 ({url}: not something the lab's "
-              f"metadata service answers{known})", file=_stderr())
+              f"metadata service answers{known})", file=sys.stderr)
         return 22
     if output:
         inside(session, output).write_text(answer + "\n")
@@ -201,13 +202,6 @@ def credentials_document(credentials):
                        "AccessKeyId": credentials["AccessKeyId"],
                        "SecretAccessKey": credentials["SecretAccessKey"],
                        "Token": credentials["SessionToken"], "Expiration": expiration}, indent=2)
-
-
-def _stderr():
-    """The current standard error (looked up each time, as the notebook may capture it)."""
-    import sys
-
-    return sys.stderr
 
 
 PROGRAMS = {"touch": touch, "ls": ls, "rm": rm, "cat": cat, "echo": echo, "pwd": pwd, "curl": curl}
