@@ -38,16 +38,21 @@ def made_in(message):
 POLICY_OPTIONS = ("--policy-document", "--assume-role-policy-document")
 
 
-def policy_arguments(args):
-    """(option, value) for each policy-document option in args, written `--option value` or `--option=value`."""
+def option_values(args, options):
+    """(option, value) for each of `options` in args, written `--option value` or `--option=value`."""
     found = []
     for index, word in enumerate(args):
         option, equals, value = word.partition("=")
-        if option in POLICY_OPTIONS and equals:
+        if option in options and equals:
             found.append((option, value))
-        elif option in POLICY_OPTIONS and index + 1 < len(args):
+        elif option in options and index + 1 < len(args):
             found.append((option, args[index + 1]))
     return found
+
+
+def policy_arguments(args):
+    """(option, value) for each policy-document option in args."""
+    return option_values(args, POLICY_OPTIONS)
 
 
 def file_url(value):
@@ -78,11 +83,8 @@ def file_prefix_advice(option, value):
 
 
 def option_value(args, option, default):
-    """The value given after `option` (or as `option=value`) in args, or `default`."""
-    for name, value in zip(args, args[1:]):
-        if name == option:
-            return value
-    return next((a.split("=", 1)[1] for a in args if a.startswith(option + "=")), default)
+    """The first value given for `option` in args (either form), or `default`."""
+    return next((value for _, value in option_values(args, (option,))), default)
 
 
 def delete_conflict(text, args):
