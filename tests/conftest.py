@@ -14,3 +14,15 @@ def empty_emulated_aws():
 
     BackendDict.reset()
     yield
+
+
+@pytest.fixture
+def me(capsys):
+    """Logged in to iamrole-test at chapter 06's starting point (tests of the instance)."""
+    from helpers import instance, lab
+
+    lab.start(chapter=6)
+    session = instance.login("iamrole-test")
+    capsys.readouterr()
+    yield session
+    instance.logout()

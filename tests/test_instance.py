@@ -13,16 +13,6 @@ LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
 
 
-@pytest.fixture
-def me(capsys):
-    """Logged in to iamrole-test at chapter 06's starting point."""
-    lab.start(chapter=6)
-    session = instance.login("iamrole-test")
-    capsys.readouterr()
-    yield session
-    instance.logout()
-
-
 def test_login_uses_the_role_with_the_instance_id_as_session_name(me, capsys):
     instance_id = network.find_instance()["InstanceId"]
     assert me.instance_id == instance_id

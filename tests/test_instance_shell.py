@@ -4,17 +4,7 @@ import os
 
 import pytest
 
-from helpers import instance, lab
-
-
-@pytest.fixture
-def me(capsys):
-    """Logged in to iamrole-test at chapter 06's starting point."""
-    lab.start(chapter=6)
-    session = instance.login("iamrole-test")
-    capsys.readouterr()
-    yield session
-    instance.logout()
+from helpers import instance
 
 
 def test_files_live_in_the_home_folder(me, capsys):
