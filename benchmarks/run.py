@@ -57,7 +57,8 @@ AWS_COMMANDS = [
 ]
 AWS_PROBE = r"""
 import contextlib, io, json, statistics, sys, time
-from helpers import lab, magic
+from helpers import lab
+from helpers.cli import magics
 commands, repeat = json.loads(sys.argv[1]), int(sys.argv[2])
 with contextlib.redirect_stdout(io.StringIO()):
     lab.start(chapter=5)
@@ -66,7 +67,7 @@ for round_ in range(repeat + 1):
     for command in commands:
         start = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):
-            magic.run_text(command)
+            magics.run_text(command)
         times.setdefault(command, []).append(time.perf_counter() - start)
 print(json.dumps(times))
 """

@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpers.lint import format_finding, lint_file
+from helpers.policy.findings import format_finding
+from helpers.policy.lint import lint_file
 
 
 def _paths(arguments):

@@ -19,7 +19,8 @@ def empty_emulated_aws():
 @pytest.fixture
 def me(capsys):
     """Logged in to iamrole-test at chapter 06's starting point (tests of the instance)."""
-    from helpers import instance, lab
+    from helpers import lab
+    from helpers.instance import session as instance
 
     lab.start(chapter=6)
     session = instance.login("iamrole-test")

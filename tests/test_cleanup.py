@@ -1,10 +1,13 @@
-"""Cleanup of chapter 06 (helpers/cleanup.py): AWS's order, nothing left, safe to repeat."""
+"""Cleanup of chapter 06 (helpers/steps/cleanup.py): AWS's order, nothing left, safe to repeat."""
 import json
 
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import cleanup, instance, lab
+from helpers import lab
+from helpers.instance import credentials, session
+from helpers.show import tables
+from helpers.steps import cleanup
 
 
 @pytest.fixture
@@ -22,9 +25,9 @@ def test_steps_follow_aws_order():
 
 
 def test_everything_leaves_nothing(everything_made):
-    assert len(cleanup.inventory()) > 0
+    assert len(tables.inventory()) > 0
     done = cleanup.everything(quiet=True)
-    assert cleanup.inventory().empty
+    assert tables.inventory().empty
     assert done[0].startswith("instance iamrole-test")
     assert "bucket ut-wordpress-s3 emptied (1 object) and deleted" in done
     assert "bucket iamrole-lab-other-bucket deleted" in done
@@ -42,7 +45,7 @@ def test_everything_after_a_partial_course(capsys):
     lab.start(chapter=3)  # policies and role only
     assert cleanup.everything(quiet=True) == ["role umemoto-wordpress-role deleted",
                                               "policy CloudWatch-Wordpress-ut deleted", "policy S3-Wordpress-ut deleted"]
-    assert cleanup.inventory().empty
+    assert tables.inventory().empty
 
 
 def test_non_default_policy_versions_are_deleted(everything_made):
@@ -53,7 +56,7 @@ def test_non_default_policy_versions_are_deleted(everything_made):
     iam.create_policy_version(PolicyArn=arn, PolicyDocument=document, SetAsDefault=True)
     done = cleanup.everything(quiet=True)
     assert "version v1 of policy S3-Wordpress-ut deleted" in done
-    assert cleanup.inventory().empty
+    assert tables.inventory().empty
 
 
 def test_wrong_order_gives_delete_conflict(everything_made):
@@ -74,7 +77,7 @@ def test_bucket_must_be_empty_before_delete(everything_made):
 
 
 def test_cleanup_ends_the_instance_login(everything_made):
-    assert instance.connect("iamrole-test")
+    assert session.connect("iamrole-test")
     cleanup.everything(quiet=True)
-    with pytest.raises(instance.LoginError):
-        instance.connect("iamrole-test")
+    with pytest.raises(credentials.LoginError):
+        session.connect("iamrole-test")

@@ -1,4 +1,4 @@
-"""Tests of helpers.explain: unit cases, then a cross-check against moto's IAM enforcement."""
+"""Tests of helpers.policy.explain: unit cases, then a cross-check against moto's IAM enforcement."""
 import json
 import os
 from pathlib import Path
@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
 
-from helpers.explain import COLUMNS, DECISIONS, explain, load_policies
+from helpers.policy.explain import COLUMNS, DECISIONS, explain, load_policies
 
 ROOT = Path(__file__).resolve().parent.parent
 S3POLICY = ROOT / "policies" / "s3policy.json"

@@ -1,7 +1,7 @@
 """Hints printed after failed CLI commands."""
 import pytest
 
-from helpers import hints
+from helpers.cli import hints
 
 
 def test_already_exists_is_safe_to_continue():
@@ -66,7 +66,7 @@ def test_ip_in_use_points_to_launch_magic():
 
 
 def test_stale_credentials_after_reset():
-    assert "instance.login" in hints.hint_for("An error occurred (InvalidAccessKeyId) when calling the ListObjectsV2 operation")
+    assert "session.login" in hints.hint_for("An error occurred (InvalidAccessKeyId) when calling the ListObjectsV2 operation")
 
 
 def test_fileb_policy_hint_suggests_file_not_file_fileb():
@@ -193,7 +193,7 @@ def test_query_with_a_pipe_inside_is_not_a_shell_operator():
 def test_stale_credentials_on_ec2_are_auth_failure():
     text = ("An error occurred (AuthFailure) when calling the DescribeTags operation: "
             "AWS was not able to validate the provided access credentials")
-    assert "instance.login" in hints.hint_for(text, ["ec2", "describe-tags"])
+    assert "session.login" in hints.hint_for(text, ["ec2", "describe-tags"])
 
 
 def test_malformed_inline_policy_suggests_linting_the_text():

@@ -1,11 +1,17 @@
-"""Acting as the instance (helpers/instance.py): login, enforcement, denials, the trust check."""
+"""Acting as the instance (helpers/instance/): login, enforcement, denials, the trust check."""
 import json
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from helpers import instance, lab, metrics, network
+from helpers import lab
+from helpers.course.article import AMI
+from helpers.course.errors import CheckFailed
+from helpers.instance import checks, credentials, session, shell
+from helpers.instance import magics as instance_magics
+from helpers.show import metrics
+from helpers.steps import network
 
 ROOT = Path(__file__).resolve().parent.parent
 S3_POLICY = "arn:aws:iam::123456789012:policy/S3-Wordpress-ut"
@@ -17,7 +23,7 @@ def test_login_uses_the_role_with_the_instance_id_as_session_name(me, capsys):
     instance_id = network.find_instance()["InstanceId"]
     assert me.instance_id == instance_id
     assert me.arn == f"arn:aws:sts::123456789012:assumed-role/umemoto-wordpress-role/{instance_id}"
-    assert instance.run("aws sts get-caller-identity") == 0
+    assert session.run("aws sts get-caller-identity") == 0
     assert json.loads(capsys.readouterr().out)["Arn"] == me.arn
 
 
@@ -26,7 +32,7 @@ def test_home_is_a_scratch_folder_outside_the_repository(me):
     assert me.home.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
     assert not me.home.resolve().is_relative_to(ROOT)
     home = me.home
-    instance.logout()
+    session.logout()
     assert not home.exists()
 
 
@@ -40,7 +46,7 @@ ls test.txt
 aws s3 rm s3://ut-wordpress-s3/test.txt
 aws s3 ls s3://ut-wordpress-s3
 """
-    assert instance.run(steps) == 0
+    assert session.run(steps) == 0
     out = capsys.readouterr().out
     assert "upload: ./test.txt to s3://ut-wordpress-s3/test.txt" in out
     assert "download: s3://ut-wordpress-s3/test.txt to ./test.txt" in out
@@ -52,14 +58,14 @@ aws s3 ls s3://ut-wordpress-s3
 
 def test_enforcement_is_on_for_the_instance(me, capsys):
     """The role has no IAM permissions: with checks off this would list the roles."""
-    instance.expect_denied("aws iam list-roles")
+    checks.expect_denied("aws iam list-roles")
     assert "AccessDenied" in capsys.readouterr().err
 
 
 def test_expect_denied_passes_on_denials(me, capsys):
     for command in ("aws s3 ls", "aws s3 cp test.txt s3://iamrole-lab-other-bucket"):
         (me.home / "test.txt").touch()
-        instance.expect_denied(command)
+        checks.expect_denied(command)
         captured = capsys.readouterr()
         assert "AccessDenied" in captured.err
         assert captured.out.endswith("Denied, as expected: AccessDenied from IAM.\n")
@@ -67,17 +73,17 @@ def test_expect_denied_passes_on_denials(me, capsys):
 
 def test_expect_denied_fails_when_access_is_allowed(me):
     with pytest.raises(AssertionError, match="was allowed"):
-        instance.expect_denied("aws s3 ls s3://ut-wordpress-s3")
+        checks.expect_denied("aws s3 ls s3://ut-wordpress-s3")
 
 
 def test_expect_denied_fails_when_the_error_is_not_a_denial(me):
     with pytest.raises(AssertionError, match="not because access was denied"):
-        instance.expect_denied("aws s3 cp missing.txt s3://ut-wordpress-s3")
+        checks.expect_denied("aws s3 cp missing.txt s3://ut-wordpress-s3")
 
 
 def test_expect_denied_only_checks_aws_commands(me):
-    with pytest.raises(lab.CheckFailed, match="only those reach IAM"):
-        instance.expect_denied("touch z.txt")
+    with pytest.raises(CheckFailed, match="only those reach IAM"):
+        checks.expect_denied("touch z.txt")
     assert not (me.home / "z.txt").exists()
 
 
@@ -85,9 +91,9 @@ def test_detaching_the_s3_policy_denies_the_upload_at_once(me):
     (me.home / "test.txt").touch()
     iam = lab.client("iam")
     iam.detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=S3_POLICY)
-    instance.expect_denied("aws s3 cp test.txt s3://ut-wordpress-s3")
+    checks.expect_denied("aws s3 cp test.txt s3://ut-wordpress-s3")
     iam.attach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=S3_POLICY)
-    assert instance.run("aws s3 cp test.txt s3://ut-wordpress-s3") == 0
+    assert session.run("aws s3 cp test.txt s3://ut-wordpress-s3") == 0
 
 
 def test_instance_reads_its_tag_and_publishes_a_metric(me):
@@ -102,39 +108,39 @@ def test_instance_reads_its_tag_and_publishes_a_metric(me):
 
 
 def test_instance_variable_expands(me, capsys):
-    assert instance.run("aws ec2 describe-tags --filters Name=resource-id,Values=$INSTANCE_ID") == 0
+    assert session.run("aws ec2 describe-tags --filters Name=resource-id,Values=$INSTANCE_ID") == 0
     assert '"Value": "iamrole-test"' in capsys.readouterr().out
 
 
 def test_login_refuses_a_role_that_does_not_trust_ec2(me, capsys):
     lab.client("iam").update_assume_role_policy(RoleName="umemoto-wordpress-role", PolicyDocument=LAMBDA_TRUST)
-    with pytest.raises(instance.TrustError, match="does not trust ec2.amazonaws.com"):
-        instance.connect("iamrole-test")
-    assert instance.login("iamrole-test") is None
+    with pytest.raises(credentials.TrustError, match="does not trust ec2.amazonaws.com"):
+        session.connect("iamrole-test")
+    assert session.login("iamrole-test") is None
     assert "Login refused" in capsys.readouterr().out
-    assert instance.run("aws sts get-caller-identity") is None  # logged out
+    assert session.run("aws sts get-caller-identity") is None  # logged out
     assert "Not logged in" in capsys.readouterr().out
 
 
 def test_login_refuses_a_profile_without_role(me):
     lab.client("iam").remove_role_from_instance_profile(
         InstanceProfileName="umemoto-wordpress-profile", RoleName="umemoto-wordpress-role")
-    with pytest.raises(instance.LoginError, match="holds no role"):
-        instance.connect("iamrole-test")
+    with pytest.raises(credentials.LoginError, match="holds no role"):
+        session.connect("iamrole-test")
 
 
 def test_login_refuses_an_instance_without_profile(me):
     ids = network.prerequisites()
-    lab.client("ec2").run_instances(ImageId=network.AMI, MinCount=1, MaxCount=1, SubnetId=ids["SubnetId"],
+    lab.client("ec2").run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=ids["SubnetId"],
                                     TagSpecifications=[{"ResourceType": "instance",
                                                         "Tags": [{"Key": "Name", "Value": "no-profile"}]}])
-    with pytest.raises(instance.LoginError, match="without an instance profile"):
-        instance.connect("no-profile")
+    with pytest.raises(credentials.LoginError, match="without an instance profile"):
+        session.connect("no-profile")
 
 
 def test_login_refuses_a_missing_instance(me):
-    with pytest.raises(instance.LoginError, match="no instance named"):
-        instance.connect("nothing-here")
+    with pytest.raises(credentials.LoginError, match="no instance named"):
+        session.connect("nothing-here")
 
 
 @pytest.mark.parametrize("document, expected", [
@@ -149,13 +155,13 @@ def test_login_refuses_a_missing_instance(me):
                      "Action": "sts:AssumeRole"}]}, False),
 ])
 def test_trusts(document, expected):
-    assert instance.trusts(document) is expected
+    assert credentials.trusts(document) is expected
 
 
 def test_commands_outside_a_session_say_how_to_log_in(capsys):
-    instance.logout()
-    assert instance.run("aws s3 ls") is None
-    assert "instance.login" in capsys.readouterr().out
+    session.logout()
+    assert session.run("aws s3 ls") is None
+    assert "session.login" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("line, operator", [
@@ -164,7 +170,7 @@ def test_commands_outside_a_session_say_how_to_log_in(capsys):
     ("cat < x.txt", "<"), ("sleep 1 &", "&"), ("aws s3 ls 2>&1", ">"),
 ])
 def test_shell_operators_are_found(line, operator):
-    assert instance.shell_operator(line) == operator
+    assert shell.shell_operator(line) == operator
 
 
 @pytest.mark.parametrize("line", [
@@ -173,11 +179,11 @@ def test_shell_operators_are_found(line, operator):
     '--tag-specifications "ResourceType=instance, Tags=[{Key=Name,Value=iamrole-test}]"',
 ])
 def test_quoted_or_commented_operators_are_not_operators(line):
-    assert instance.shell_operator(line) is None
+    assert shell.shell_operator(line) is None
 
 
 def test_lines_with_shell_operators_are_refused_and_nothing_runs(me, capsys):
-    assert instance.run("touch first.txt\necho hello > x.txt") is None
+    assert session.run("touch first.txt\necho hello > x.txt") is None
     out = capsys.readouterr().out
     assert out.startswith("Not run: this lab's instance shell runs one program per line without redirection or pipes")
     assert "Line 2 uses >: echo hello > x.txt" in out
@@ -186,26 +192,26 @@ def test_lines_with_shell_operators_are_refused_and_nothing_runs(me, capsys):
 
 
 def test_expect_denied_outside_a_session_prints_how_to_log_in(capsys):
-    instance.logout()
-    assert instance.expect_denied("aws s3 ls") is None
+    session.logout()
+    assert checks.expect_denied("aws s3 ls") is None
     out = capsys.readouterr().out
-    assert "Nothing checked. Not logged in to an instance" in out and 'instance.login("iamrole-test")' in out
+    assert "Nothing checked. Not logged in to an instance" in out and 'session.login("iamrole-test")' in out
 
 
 def test_logout_is_safe_without_a_session():
-    instance.logout()
-    instance.logout()
-    with pytest.raises(instance.LoginError):
-        instance.current()
+    session.logout()
+    session.logout()
+    with pytest.raises(credentials.LoginError):
+        session.current()
 
 
 def test_magic_registers_without_a_session_and_says_how_to_log_in(capsys):
     from IPython.testing.globalipapp import get_ipython
 
-    instance.logout()
+    session.logout()
     ipython = get_ipython()
-    instance.load_ipython_extension(ipython)
+    instance_magics.load_ipython_extension(ipython)
     ipython.run_line_magic("instance", "aws sts get-caller-identity")
     ipython.run_cell_magic("instance", "", "touch test.txt\n")
     out = capsys.readouterr().out
-    assert out.count('Not logged in to an instance: run `me = instance.login("iamrole-test")` first.') == 2
+    assert out.count('Not logged in to an instance: run `me = session.login("iamrole-test")` first.') == 2

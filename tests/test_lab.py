@@ -5,7 +5,12 @@ import socket
 
 import pytest
 
-from helpers import cli, iam_steps, lab, sandbox, tables
+from helpers import lab
+from helpers.aws import backend, sandbox
+from helpers.cli import awscli
+from helpers.course import article
+from helpers.show import tables
+from helpers.steps import iam as steps
 
 LEARNER_ENV = {
     "AWS_ACCESS_KEY_ID": "AKIAREALLOOKINGKEY01",
@@ -70,7 +75,7 @@ def test_scratch_folder_is_removed_when_the_kernel_exits(tmp_path):
     import subprocess
     import sys
 
-    code = "from helpers import sandbox; print(sandbox.scratch_folder())"
+    code = "from helpers.aws import sandbox; print(sandbox.scratch_folder())"
     env = dict(os.environ, TMPDIR=str(tmp_path))
     made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env=env, cwd=os.path.dirname(os.path.dirname(__file__))).stdout.strip()
@@ -78,10 +83,10 @@ def test_scratch_folder_is_removed_when_the_kernel_exits(tmp_path):
 
 
 def test_start_ignores_learner_settings_and_stays_offline(learner_aws, no_network, capsys):
-    lab._backend = None  # a fresh kernel
+    backend._current = None  # a fresh kernel
     lab.start(chapter=5)
     assert "region: ap-northeast-1 | account: 123456789012" in capsys.readouterr().out
-    assert cli.run(["sts", "get-caller-identity"]) == 0
+    assert awscli.run(["sts", "get-caller-identity"]) == 0
     identity = json.loads(capsys.readouterr().out)
     assert identity["Account"] == "123456789012"
 
@@ -94,22 +99,22 @@ def test_start_rebuilds_exactly_the_earlier_chapters(chapter, policies, roles, p
 
 def test_attachments_rebuilt_from_chapter_4():
     lab.start(chapter=3)
-    assert tables.attached_policies(iam_steps.ROLE).empty
+    assert tables.attached_policies(article.ROLE).empty
     lab.start(chapter=4)
-    assert list(tables.attached_policies(iam_steps.ROLE)["PolicyName"]) == list(iam_steps.POLICIES)
+    assert list(tables.attached_policies(article.ROLE)["PolicyName"]) == list(article.POLICIES)
 
 
 def test_steps_are_idempotent():
     lab.start(chapter=0)
     iam = lab.client("iam")
     for _ in range(2):
-        first = iam_steps.create_policies(iam)
-        iam_steps.create_role(iam)
-        iam_steps.attach_policies(iam)
-        iam_steps.create_instance_profile(iam)
-    assert first == iam_steps.create_policies(iam)
-    assert len(tables.attached_policies(iam_steps.ROLE)) == 2
-    assert tables.instance_profiles()["Roles"].tolist() == [iam_steps.ROLE]
+        first = steps.create_policies(iam)
+        steps.create_role(iam)
+        steps.attach_policies(iam)
+        steps.create_instance_profile(iam)
+    assert first == steps.create_policies(iam)
+    assert len(tables.attached_policies(article.ROLE)) == 2
+    assert tables.instance_profiles()["Roles"].tolist() == [article.ROLE]
 
 
 def test_start_twice_gives_the_same_ids():
@@ -128,9 +133,9 @@ def test_reset_empties_the_account(capsys):
 
 def test_cli_failure_prints_hint_and_does_not_raise(capsys):
     lab.start(chapter=2)
-    path = iam_steps.POLICY_DIR / "s3policy.json"
+    path = article.POLICY_DIR / "s3policy.json"
     args = ["iam", "create-policy", "--policy-name", "S3-Wordpress-ut", "--policy-document", f"file://{path}"]
-    assert cli.run(args) != 0
+    assert awscli.run(args) != 0
     captured = capsys.readouterr()
     assert "(EntityAlreadyExists)" in captured.err
     assert "Hint: Already created" in captured.out
@@ -140,7 +145,7 @@ def test_malformed_policy_file_prints_cli_error_and_hint(tmp_path, capsys):
     lab.start(chapter=1)
     bad = tmp_path / "bad.json"
     bad.write_text('{"Version": "2012-10-17", "Statement": [}')
-    assert cli.run(["iam", "create-policy", "--policy-name", "Bad", "--policy-document", f"file://{bad}"]) != 0
+    assert awscli.run(["iam", "create-policy", "--policy-name", "Bad", "--policy-document", f"file://{bad}"]) != 0
     captured = capsys.readouterr()
     assert "MalformedPolicyDocument" in captured.err
     assert "lab.lint(" in captured.out
@@ -148,7 +153,7 @@ def test_malformed_policy_file_prints_cli_error_and_hint(tmp_path, capsys):
 
 def test_usage_errors_do_not_raise_and_are_trimmed_and_named_aws(capsys):
     lab.start(chapter=0)
-    assert cli.run(["iam", "creat-policy"]) != 0
+    assert awscli.run(["iam", "creat-policy"]) != 0
     err = capsys.readouterr().err
     assert "maybe you meant" in err
     assert "aws: error: argument operation: Invalid choice" in err
@@ -182,8 +187,8 @@ def test_a_failed_check_in_a_cell_fails_the_cell_with_one_line():
     ipython = get_ipython()
     lab.start(chapter=0)  # registers the one-line printer in the running IPython
     with capture_output() as captured:
-        result = ipython.run_cell("from helpers import lab\n"
-                                  "raise lab.CheckFailed('Expected AccessDenied, but this was allowed: aws s3 ls')")
+        result = ipython.run_cell("from helpers.course.errors import CheckFailed\n"
+                                  "raise CheckFailed('Expected AccessDenied, but this was allowed: aws s3 ls')")
     assert not result.success  # the cell still counts as failed
     assert captured.stderr.strip() == "CheckFailed: Expected AccessDenied, but this was allowed: aws s3 ls"
     assert "Traceback" not in captured.stdout + captured.stderr and "Hint" not in captured.stdout
@@ -201,7 +206,7 @@ def test_lint_accepts_json_text(capsys):
 
 def test_delete_conflict_from_moto_gets_its_hint(capsys):
     lab.start(chapter=5)
-    assert cli.run(["iam", "delete-role", "--role-name", "umemoto-wordpress-role"]) != 0
+    assert awscli.run(["iam", "delete-role", "--role-name", "umemoto-wordpress-role"]) != 0
     captured = capsys.readouterr()
     assert "(DeleteConflict)" in captured.err
     assert "Hint: Not deleted: remove the role from the instance profile first" in captured.out

@@ -1,4 +1,4 @@
-"""Tests of helpers.lint: one test per rule, each pinned to its exact line:column."""
+"""Tests of helpers.policy.lint: one test per rule, each pinned to its exact line:column."""
 import subprocess
 import sys
 from pathlib import Path
@@ -6,7 +6,9 @@ from textwrap import dedent
 
 import pytest
 
-from helpers.lint import catalogue, check_policy_file, format_finding, lint_file, lint_text
+from helpers.policy.catalogue import catalogue
+from helpers.policy.findings import format_finding
+from helpers.policy.lint import check_policy_file, lint_file, lint_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE_FILES = sorted((ROOT / "policies").glob("*.json"))
@@ -87,7 +89,7 @@ def test_catalogue_comes_from_parliament():
 
 
 def test_mentioned_hosts_scan():
-    from helpers.lint import _mentioned_hosts
+    from helpers.policy.catalogue import _mentioned_hosts
     text = '{"a": "Allows es.amazonaws.com and (cognito-identity.amazonaws.com)", "b": "amazonaws.com."}'
     assert _mentioned_hosts(text) == {"es.amazonaws.com", "cognito-identity.amazonaws.com"}
 

@@ -1,8 +1,9 @@
 """The %aws magic's parsing: continuations, quoting, variables and clear errors."""
 import pytest
 
-from helpers import magic
-from helpers.iam_steps import POLICY_DIR
+from helpers.cli import commandline
+from helpers.cli import magics
+from helpers.course.article import POLICY_DIR
 
 S3POLICY, TRUSTPOLICY = POLICY_DIR / "s3policy.json", POLICY_DIR / "trustpolicy.json"
 
@@ -10,73 +11,73 @@ S3POLICY, TRUSTPOLICY = POLICY_DIR / "s3policy.json", POLICY_DIR / "trustpolicy.
 def sent(text, capsys):
     """(the commands run_text sent, what it printed) for a cell's text."""
     calls = []
-    magic.run_text(text, runner=lambda words: calls.append(words) or 0)
+    magics.run_text(text, runner=lambda words: calls.append(words) or 0)
     return calls, capsys.readouterr().out
 
 
 def test_bash_continuations_join_one_command():
     text = "aws iam create-role \\\n    --role-name r \\\n    --tags Key=Name,Value=r\n"
-    assert magic.parse_commands(text) == [["iam", "create-role", "--role-name", "r", "--tags", "Key=Name,Value=r"]]
+    assert commandline.parse_commands(text) == [["iam", "create-role", "--role-name", "r", "--tags", "Key=Name,Value=r"]]
 
 
 @pytest.mark.parametrize("mark", ["`", "^"])
 def test_article_windows_continuations_are_accepted(mark):
     text = f"aws iam get-role {mark}\n    --role-name r"
-    assert magic.parse_commands(text) == [["iam", "get-role", "--role-name", "r"]]
+    assert commandline.parse_commands(text) == [["iam", "get-role", "--role-name", "r"]]
 
 
 def test_several_commands_and_optional_aws_prefix():
     text = "aws iam list-roles\n\n# a comment\niam list-policies --scope Local\n"
-    assert magic.parse_commands(text) == [["iam", "list-roles"], ["iam", "list-policies", "--scope", "Local"]]
+    assert commandline.parse_commands(text) == [["iam", "list-roles"], ["iam", "list-policies", "--scope", "Local"]]
 
 
 def test_quotes_keep_spaces_like_a_shell():
     text = 'aws ec2 run-instances --tag-specifications "ResourceType=instance, Tags=[{Key=Name,Value=iamrole-test}]"'
-    words = magic.parse_commands(text)[0]
+    words = commandline.parse_commands(text)[0]
     assert words[-1] == "ResourceType=instance, Tags=[{Key=Name,Value=iamrole-test}]"
 
 
 def test_variables_expand_from_the_namespace():
     text = "aws ec2 run-instances --subnet-id $SUBNET_ID --security-group-ids ${SG_ID}"
-    words = magic.parse_commands(text, {"SUBNET_ID": "subnet-1", "SG_ID": "sg-2"})[0]
+    words = commandline.parse_commands(text, {"SUBNET_ID": "subnet-1", "SG_ID": "sg-2"})[0]
     assert words[-3:] == ["subnet-1", "--security-group-ids", "sg-2"]
 
 
 def test_undefined_variable_says_what_to_do():
-    with pytest.raises(magic.CommandError, match=r"\$SG_ID is not defined.*run the cell that sets SG_ID"):
-        magic.parse_commands("aws ec2 describe-security-groups --group-ids $SG_ID")
+    with pytest.raises(commandline.CommandError, match=r"\$SG_ID is not defined.*run the cell that sets SG_ID"):
+        commandline.parse_commands("aws ec2 describe-security-groups --group-ids $SG_ID")
 
 
 def test_unclosed_quote_names_the_line():
-    with pytest.raises(magic.CommandError, match=r"Line 2: No closing quotation"):
-        magic.parse_commands("aws iam list-roles\naws iam get-role --role-name \"r")
+    with pytest.raises(commandline.CommandError, match=r"Line 2: No closing quotation"):
+        commandline.parse_commands("aws iam list-roles\naws iam get-role --role-name \"r")
 
 
 def test_windows_path_from_the_article_is_explained():
-    with pytest.raises(magic.CommandError, match=r"file://\.\./policies/"):
-        magic.parse_commands("aws iam create-policy --policy-document file://C:\\policies\\s3policy.json")
+    with pytest.raises(commandline.CommandError, match=r"file://\.\./policies/"):
+        commandline.parse_commands("aws iam create-policy --policy-document file://C:\\policies\\s3policy.json")
 
 
 def test_bare_aws_is_an_error():
-    with pytest.raises(magic.CommandError, match="needs a service and a command"):
-        magic.parse_commands("aws")
+    with pytest.raises(commandline.CommandError, match="needs a service and a command"):
+        commandline.parse_commands("aws")
 
 
 def test_run_text_prints_instead_of_raising_and_runs_nothing(capsys):
     calls = []
-    magic.run_text("aws iam list-roles\naws iam get-role --role-name 'r", runner=calls.append)
+    magics.run_text("aws iam list-roles\naws iam get-role --role-name 'r", runner=calls.append)
     assert calls == []
     assert "Not run: Line 2" in capsys.readouterr().out
 
 
 def test_run_text_runs_every_command_like_a_terminal():
     calls = []
-    code = magic.run_text("aws iam a\naws iam b", runner=lambda words: calls.append(words) or 1)
+    code = magics.run_text("aws iam a\naws iam b", runner=lambda words: calls.append(words) or 1)
     assert calls == [["iam", "a"], ["iam", "b"]] and code == 1
 
 
 def test_empty_cell_explains_usage(capsys):
-    assert magic.run_text("\n  \n", runner=lambda w: 0) is None
+    assert magics.run_text("\n  \n", runner=lambda w: 0) is None
     assert "Nothing to run" in capsys.readouterr().out
 
 
@@ -84,7 +85,7 @@ def test_policy_files_given_to_a_command_are_linted_first(tmp_path, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text('{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]\n}\n')
     calls = []
-    magic.run_text(f"aws iam create-policy --policy-name B --policy-document file://{bad}", runner=calls.append)
+    magics.run_text(f"aws iam create-policy --policy-name B --policy-document file://{bad}", runner=calls.append)
     out = capsys.readouterr().out
     assert f"{bad}:3:" in out and "Allow" in out
     assert "Not sent: fix the error(s) above first (IAM would refuse this document)." in out
@@ -92,17 +93,17 @@ def test_policy_files_given_to_a_command_are_linted_first(tmp_path, capsys):
 
 
 def test_doubled_aws_is_explained():
-    with pytest.raises(magic.CommandError, match="'aws' is written twice"):
-        magic.parse_commands("aws aws iam list-roles")
+    with pytest.raises(commandline.CommandError, match="'aws' is written twice"):
+        commandline.parse_commands("aws aws iam list-roles")
 
 
 def test_forward_slash_windows_path_is_explained_too():
-    with pytest.raises(magic.CommandError, match=r"file://\.\./policies/"):
-        magic.parse_commands("aws iam create-policy --policy-document file://C:/policies/s3policy.json")
+    with pytest.raises(commandline.CommandError, match=r"file://\.\./policies/"):
+        commandline.parse_commands("aws iam create-policy --policy-document file://C:/policies/s3policy.json")
 
 
 def test_clean_policy_files_print_nothing_extra(capsys):
-    magic.run_text(f"aws iam create-policy --policy-document file://{POLICY_DIR / 's3policy.json'}", runner=lambda w: 0)
+    magics.run_text(f"aws iam create-policy --policy-document file://{POLICY_DIR / 's3policy.json'}", runner=lambda w: 0)
     assert capsys.readouterr().out == ""
 
 
@@ -175,12 +176,12 @@ def test_shell_aws_lines_run_in_the_lab_with_a_note():
     with capture_output() as captured:
         result = ipython.run_cell("!aws sts \\\n    get-caller-identity")
     assert result.success
-    assert captured.stdout.startswith(magic.SHELL_AWS_NOTE)
+    assert captured.stdout.startswith(magics.SHELL_AWS_NOTE)
     assert '"Account": "123456789012"' in captured.stdout  # the emulated account, not a real one
 
 
 def test_shell_aws_transform_leaves_other_lines_and_cell_magics_alone():
-    assert magic.shell_aws_as_magic(["x = 1\n", "  !aws iam list-roles\n", "!ls\n", "out = !aws s3 ls\n"]) == [
+    assert magics.shell_aws_as_magic(["x = 1\n", "  !aws iam list-roles\n", "!ls\n", "out = !aws s3 ls\n"]) == [
         "x = 1\n", "  %aws_from_shell iam list-roles\n", "!ls\n", "out = %aws_from_shell s3 ls\n"]
     cell = ["%%instance\n", "!aws s3 ls\n"]
-    assert magic.shell_aws_as_magic(cell) == cell
+    assert magics.shell_aws_as_magic(cell) == cell

@@ -1,4 +1,4 @@
-"""moto's differences from AWS (helpers/moto_gaps.py): each test fails once moto changes.
+"""moto's differences from AWS (helpers/aws/moto_gaps.py): each test fails once moto changes.
 
 When one of the `test_moto_still_*` tests fails, moto has fixed that difference:
 remove the workaround (or the notebook's sentence about it) and this test.
@@ -11,7 +11,11 @@ from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
 from moto.iam.access_control import IAMRequestBase
 
-from helpers import instance, lab, magic, moto_gaps, network
+from helpers import lab
+from helpers.aws import moto_gaps
+from helpers.cli import magics
+from helpers.instance import session as instance
+from helpers.steps import network
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/umemoto-wordpress-role"
 CW_POLICY = "arn:aws:iam::123456789012:policy/CloudWatch-Wordpress-ut"
@@ -98,7 +102,7 @@ def test_deleting_an_attached_policy_is_refused_as_on_aws(launched, capsys):
         lab.client("iam").delete_policy(PolicyArn=CW_POLICY)
     assert refused.value.response["Error"]["Code"] == "DeleteConflict"
     assert refused.value.response["Error"]["Message"] == moto_gaps.ATTACHED_POLICY_MESSAGE
-    magic.run_text(f"aws iam delete-policy --policy-arn {CW_POLICY}")
+    magics.run_text(f"aws iam delete-policy --policy-arn {CW_POLICY}")
     assert "(DeleteConflict) when calling the DeletePolicy operation: Cannot delete a policy attached" in capsys.readouterr().err
     attached = lab.client("iam").list_attached_role_policies(RoleName="umemoto-wordpress-role")["AttachedPolicies"]
     assert CW_POLICY in {p["PolicyArn"] for p in attached}
@@ -146,7 +150,7 @@ def test_moto_still_deletes_attached_policies(launched):
 
 def test_moto_still_creates_roles_with_a_trust_policy_aws_refuses():
     """Difference 5: AWS refuses exercise 2.1's starter (MalformedPolicyDocument); moto stores it."""
-    from helpers import exercises
+    from helpers.teach import exercises
 
     lab.start(chapter=1)
     broken = exercises.STARTERS["02-trust"]

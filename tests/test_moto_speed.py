@@ -1,8 +1,8 @@
-"""The speed workarounds of helpers/moto_speed.py: they answer as moto does, and are still needed.
+"""The speed workarounds of helpers/aws/moto_speed.py: they answer as moto does, and are still needed.
 
 When a `test_still_needed_*` test fails, moto or botocore changed so that the
 workaround is no longer needed (or no longer applies): remove it from
-helpers/moto_speed.py, and the test with it.
+helpers/aws/moto_speed.py, and the test with it.
 """
 import gzip
 import json
@@ -19,7 +19,7 @@ import botocore.session
 import pytest
 from moto import mock_aws
 
-from helpers import moto_speed
+from helpers.aws import moto_speed
 
 MOTO = Path(resources.files("moto"))
 
@@ -85,7 +85,7 @@ def test_deferred_offerings_answer_as_moto_does():
     """Every region's offerings, and run_instances' type check, are the same with the workaround."""
     answers = run_python("""
         import json
-        from helpers import moto_speed, sandbox
+        from helpers.aws import moto_speed, sandbox
         sandbox.isolate()
         moto_speed.install()
         import boto3
@@ -135,7 +135,7 @@ def test_lazy_offerings_behave_as_a_dict():
 
 def test_lab_clients_are_reused_and_the_administrators(monkeypatch):
     """lab's boto3 clients are made once per service, with the fake keys whatever the environment says."""
-    from helpers import backends
+    from helpers.aws import backend as backends
 
     backend = backends.MotoBackend()
     with mock_aws():
@@ -149,9 +149,11 @@ def test_lab_clients_are_reused_and_the_administrators(monkeypatch):
 
 def test_the_cli_uses_the_shared_loader_once_the_lab_runs(capsys):
     """cli keeps no loader cache of its own: the shared loaders already cover its sessions."""
-    from helpers import cli, lab, moto_speed
+    from helpers import lab
+    from helpers.aws import moto_speed
+    from helpers.cli import awscli
 
     lab.start()
-    loader = cli._driver().session.get_component("data_loader")
-    assert loader is cli._driver().session.get_component("data_loader")
+    loader = awscli._driver().session.get_component("data_loader")
+    assert loader is awscli._driver().session.get_component("data_loader")
     assert loader in moto_speed._shared_loaders.values()

@@ -1,7 +1,9 @@
-"""The network and instance of chapter 05 (helpers/network.py): lookup-or-create, safe to repeat."""
+"""The network and instance of chapter 05 (helpers/steps/network.py): lookup-or-create, safe to repeat."""
 import pytest
 
-from helpers import lab, network
+from helpers import lab
+from helpers.show import tables
+from helpers.steps import network
 
 
 @pytest.fixture
@@ -14,7 +16,7 @@ def chapter5(capsys):
 def test_prerequisites_are_created_once(chapter5):
     first = network.prerequisites()
     assert network.prerequisites() == first
-    table = network.network_table()
+    table = tables.network_table()
     assert list(table["Resource"]) == ["VPC", "Internet gateway", "Subnet", "Route table", "Security group", "Key pair"]
     assert "0.0.0.0/0 -> " + first["InternetGatewayId"] in table.loc[3, "Detail"]
     assert table.loc[4, "Detail"] == "in: tcp/22 from 203.0.113.10/32"
@@ -24,7 +26,7 @@ def test_launch_instance_is_idempotent(chapter5):
     network.bucket()
     first = network.launch_instance()
     assert network.launch_instance() == first
-    rows = network.instances_table()
+    rows = tables.instances_table()
     assert len(rows) == 1
     row = rows.iloc[0]
     assert (row.InstanceId, row.State, row.PrivateIpAddress, row.Tags) == (first, "running", "10.0.1.50", "Name=iamrole-test")
@@ -55,7 +57,7 @@ def test_launch_cell_runs_the_article_command_once(chapter5, capsys):
     assert '"PrivateIpAddress": "10.0.1.50"' in capsys.readouterr().out
     assert network.launch_unless_running("iamrole-test", ARTICLE_RUN, namespace) == 0
     assert "Not launched again" in capsys.readouterr().out
-    assert len(network.instances_table()) == 1
+    assert len(tables.instances_table()) == 1
 
 
 def test_lab_start_after_chapter_5_rebuilds_the_instance(capsys):

@@ -1,10 +1,12 @@
-"""The policy playground (helpers/playground.py): predictions, real calls as the instance, the widgets."""
+"""The policy playground (helpers/teach/playground.py): predictions, real calls as the instance, the widgets."""
 import json
 
 import pytest
 
-from helpers import explain, lab
-from helpers import playground as pg
+from helpers import lab
+from helpers.instance import calls
+from helpers.policy import explain
+from helpers.teach import playground as pg
 
 S3_POLICY = "S3-Wordpress-ut"
 DENY_PUT = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -26,47 +28,47 @@ def built():
 
 def test_predict_uses_the_given_policies():
     article = explain.load_policies()
-    put = pg.predict("s3:PutObject", pg.OBJECT_ARN, article)
+    put = pg.predict("s3:PutObject", calls.OBJECT_ARN, article)
     assert put.decision == "allow" and str(put.deciding) == "s3policy statement #2"
-    assert pg.predict("s3:ListBucket", pg.OBJECT_ARN, article).decision == "implicit deny"
-    denied = pg.predict("s3:PutObject", pg.OBJECT_ARN, {**article, "custom": DENY_PUT})
+    assert pg.predict("s3:ListBucket", calls.OBJECT_ARN, article).decision == "implicit deny"
+    denied = pg.predict("s3:PutObject", calls.OBJECT_ARN, {**article, "custom": DENY_PUT})
     assert denied.decision == "explicit deny" and denied.deciding.policy == "custom"
     assert 'style="color:#cf222e">explicit deny</b>' in pg.decision_html(denied)
 
 
 def test_call_problems_explain_what_a_request_needs():
-    assert pg.call_problem("s3:PutObject", pg.OBJECT_ARN) == ""
-    assert "acts on an object" in pg.call_problem("s3:GetObject", pg.BUCKET_ARN)
-    assert "never a pattern" in pg.call_problem("s3:PutObject", pg.BUCKET_ARN + "/*")
-    assert "use the bucket ARN" in pg.call_problem("s3:ListBucket", pg.OBJECT_ARN)
-    assert 'set the resource to *' in pg.call_problem("ec2:DescribeTags", pg.BUCKET_ARN)
-    assert "no real call for s3:PutBucketPolicy" in pg.call_problem("s3:PutBucketPolicy", pg.BUCKET_ARN)
-    assert pg.real_call("s3:GetObject", pg.BUCKET_ARN).outcome == "not run"
+    assert calls.call_problem("s3:PutObject", calls.OBJECT_ARN) == ""
+    assert "acts on an object" in calls.call_problem("s3:GetObject", calls.BUCKET_ARN)
+    assert "never a pattern" in calls.call_problem("s3:PutObject", calls.BUCKET_ARN + "/*")
+    assert "use the bucket ARN" in calls.call_problem("s3:ListBucket", calls.OBJECT_ARN)
+    assert 'set the resource to *' in calls.call_problem("ec2:DescribeTags", calls.BUCKET_ARN)
+    assert "no real call for s3:PutBucketPolicy" in calls.call_problem("s3:PutBucketPolicy", calls.BUCKET_ARN)
+    assert calls.real_call("s3:GetObject", calls.BUCKET_ARN).outcome == "not run"
 
 
 def test_real_calls_agree_with_predictions_for_the_article_policies(built):
     table = pg.predict_and_call()
-    assert list(table["action"]) == list(pg.CALLS)
+    assert list(table["action"]) == list(calls.CALLS)
     assert set(table["agree"]) == {"yes"}, repr(table)
     outcome = dict(zip(table["action"], table["real call"]))
     assert outcome["s3:PutObject"] == outcome["cloudwatch:PutMetricData"] == "allowed"
     assert outcome["s3:ListAllMyBuckets"] == outcome["iam:ListRoles"] == "AccessDenied"
-    other = pg.compare("s3:PutObject", pg.OTHER_OBJECT_ARN)
+    other = pg.compare("s3:PutObject", calls.OTHER_OBJECT_ARN)
     assert (other["prediction"], other["real call"], other["agree"]) == ("implicit deny", "AccessDenied", "yes")
 
 
 def test_detaching_and_a_custom_deny_change_both_sides(built):
     assert pg.set_attached(S3_POLICY, False) == f"Detached {S3_POLICY} from {pg.ROLE}."
-    row = pg.compare("s3:GetObject", pg.OBJECT_ARN)
+    row = pg.compare("s3:GetObject", calls.OBJECT_ARN)
     assert (row["prediction"], row["real call"], row["agree"]) == ("implicit deny", "AccessDenied", "yes")
     pg.set_attached(S3_POLICY, True)
     done, message = pg.put_custom(DENY_PUT)
     assert done, message
-    row = pg.compare("s3:PutObject", pg.OBJECT_ARN)
+    row = pg.compare("s3:PutObject", calls.OBJECT_ARN)
     assert row["prediction"] == "explicit deny" and row["real call"] == "AccessDenied"
     assert row["deciding statement"] == f"{pg.CUSTOM_POLICY} (inline) statement #1"
     assert "Removed" in pg.remove_custom()
-    assert pg.compare("s3:PutObject", pg.OBJECT_ARN)["real call"] == "allowed"
+    assert pg.compare("s3:PutObject", calls.OBJECT_ARN)["real call"] == "allowed"
 
 
 def test_bad_json_gives_line_and_column_and_changes_nothing(built):
@@ -105,15 +107,15 @@ def test_after_reset_the_playground_says_how_to_rebuild_the_role(built, capsys):
     lab.reset()
     capsys.readouterr()
     assert pg.predict_and_call() is None
-    assert pg.predict_and_call("s3:PutObject", pg.OBJECT_ARN) is None
-    assert pg.predict("s3:PutObject", pg.OBJECT_ARN) is None
+    assert pg.predict_and_call("s3:PutObject", calls.OBJECT_ARN) is None
+    assert pg.predict("s3:PutObject", calls.OBJECT_ARN) is None
     assert pg.show() is None
     out = capsys.readouterr().out
     assert out.count(f"The role {pg.ROLE} does not exist yet: run `lab.start(chapter=7)`") == 4
     assert "does not exist yet" in pg.remove_custom()
     done, message = pg.put_custom(DENY_PUT)
     assert not done and "does not exist yet" in message
-    assert pg.predict("s3:PutObject", pg.OBJECT_ARN, explain.load_policies()).decision == "allow"  # given policies need no role
+    assert pg.predict("s3:PutObject", calls.OBJECT_ARN, explain.load_policies()).decision == "allow"  # given policies need no role
 
 
 def test_compare_without_the_role_says_how_to_rebuild(capsys):
@@ -131,7 +133,7 @@ def test_a_rebuilt_playground_ticks_what_is_on_the_role(built):
     again = pg.Playground()
     assert again.custom_on.value and not again.toggles[S3_POLICY].value
     assert lab.client("iam").list_role_policies(RoleName=pg.ROLE)["PolicyNames"] == [pg.CUSTOM_POLICY]
-    account = pg.predict("s3:PutObject", pg.OBJECT_ARN)  # from the role's policies in the account
+    account = pg.predict("s3:PutObject", calls.OBJECT_ARN)  # from the role's policies in the account
     assert again.decision.value == pg.decision_html(account) and "explicit deny" in again.decision.value
 
 

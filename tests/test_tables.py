@@ -1,7 +1,10 @@
 """The lab's tables read from the backend: odd but valid policy shapes do not break them."""
 import json
 
-from helpers import lab, role_policies, tables
+from helpers import lab
+from helpers.policy.documents import as_document
+from helpers.show import tables
+from helpers.steps import role_policies
 
 
 def test_roles_reads_a_trust_policy_whose_statement_is_one_object(capsys):
@@ -30,7 +33,8 @@ def test_role_permissions_lists_attached_then_inline_policies(capsys):
 
 def test_a_trust_policy_stored_as_plain_text_is_shown_with_a_note(capsys):
     """moto stores whatever text create-role is given, e.g. a path sent without file://."""
-    from helpers import diagrams, instance
+    from helpers.instance import credentials
+    from helpers.show import diagrams
 
     lab.start()
     lab.client("iam").create_role(RoleName="path-as-policy", AssumeRolePolicyDocument="../policies/trustpolicy.json")
@@ -38,10 +42,10 @@ def test_a_trust_policy_stored_as_plain_text_is_shown_with_a_note(capsys):
     assert row["TrustedPrincipals"].startswith("(not JSON: the stored text is '../policies/trustpolicy.json'")
     assert row["TrustedActions"] == ""
     assert "not JSON" in diagrams.role_trust("path-as-policy").data
-    assert not instance.trusts(tables.as_document("../policies/trustpolicy.json"))
+    assert not credentials.trusts(as_document("../policies/trustpolicy.json"))
 
 
 def test_diagram_labels_escape_double_quotes():
-    from helpers import diagrams
+    from helpers.show import diagrams
 
     assert diagrams._node("n", 'say "hi"') == '    n["say #quot;hi#quot;"]'

@@ -1,0 +1,59 @@
+"""Checks a chapter makes on the instance: a command that IAM must refuse (chapter 05).
+
+`expect_denied(command)` runs an `aws ...` command on the logged-in instance, prints
+the CLI's output as usual, and fails the cell with one line (CheckFailed) if the
+command was allowed, did not run, or failed for another reason than AccessDenied.
+"""
+import contextlib
+import sys
+
+from helpers.course.errors import CheckFailed
+from helpers.instance.credentials import LoginError
+from helpers.instance.session import current
+
+
+class _Tee:
+    """A text stream that copies everything written to it into a list."""
+
+    def __init__(self, stream):
+        """Copy what is written to `stream`."""
+        self.stream = stream
+        self.seen = []
+
+    def write(self, text):
+        """Remember `text`, then write it to the stream."""
+        self.seen.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name):
+        """Everything else (flush, encoding, ...) as the stream has it."""
+        return getattr(self.stream, name)
+
+
+def expect_denied(command, session=None, namespace=None):
+    """Run a command on the instance that IAM must refuse; raise CheckFailed if it is not refused.
+
+    Prints the CLI's output as usual, then what was checked. Outside a session it
+    prints how to log in and returns None: nothing was checked.
+    """
+    try:
+        session = session or current()
+    except LoginError as error:
+        print(f"Nothing checked. {error}")
+        return None
+    if not command.strip().startswith("aws "):
+        raise CheckFailed(f"expect_denied checks an `aws ...` command (only those reach IAM), not: {command}")
+    seen = _Tee(sys.stderr)
+    with contextlib.redirect_stderr(seen):
+        code = session.run(command, namespace)
+    text = "".join(seen.seen)
+    if code is None:
+        raise CheckFailed(f"This did not run, so nothing was denied: {command} (see the message above).")
+    if not code:
+        raise CheckFailed(f"Expected AccessDenied, but this was allowed: {command}. The role's policies "
+                              f"allow it now: perhaps they changed since (another cell or the playground), "
+                              f"or the command is one they do allow.")
+    if "AccessDenied" not in text:
+        raise CheckFailed(f"This failed, but not because access was denied (exit code {code}): {command}. "
+                              f"The CLI's message above says why (a missing bucket or file, a typo?).")
+    print("Denied, as expected: AccessDenied from IAM.")

@@ -1,0 +1,1 @@
+"""Policy documents: reading JSON with positions, lint rules, the action catalogue, deciding requests."""

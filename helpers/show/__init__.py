@@ -1,0 +1,1 @@
+"""What the account holds, shown: pandas tables, Mermaid diagrams, plots, policy files."""

@@ -1,0 +1,1 @@
+"""Exercises with feedback, one module per chapter, and the policy playground."""

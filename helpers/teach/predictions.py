@@ -1,0 +1,87 @@
+"""Predicting which calls the role may make, checked against its policies now (chapters 03 and 05).
+
+The learner answers {1: True, 2: False, ...}; each prediction is compared with
+helpers.policy.explain's decision under the policies the role has in the backend,
+and a wrong one gets the reason.
+"""
+from dataclasses import dataclass
+
+from helpers.course.article import ROLE
+from helpers.policy import explain
+from helpers.steps import role_policies
+from helpers.teach.answers import missing_role
+from helpers.teach.verdicts import correct, not_yet
+
+
+@dataclass(frozen=True)
+class Request:
+    """A command the learner predicts, and the action and resource IAM checks for it."""
+
+    command: str
+    action: str
+    resource: str
+
+
+def prediction_problem(number, value):
+    """The hint when the answer for call `number` is not a real boolean, else None."""
+    if isinstance(value, bool):
+        return None
+    if value is None:
+        return f"call {number}: no answer yet: write True (allowed) or False (AccessDenied)"
+    if isinstance(value, str):
+        return (f"call {number}: answer True or False, not {value!r} "
+                "(Python's True and False, without quotes)")
+    return f"call {number}: answer True (allowed) or False (AccessDenied), not {value!r}"
+
+
+def predictions(answer, count):
+    """{call number: answer value} from a dict keyed 1..count or a list; None if unusable."""
+    if isinstance(answer, (list, tuple)):
+        return dict(enumerate(answer, 1)) if len(answer) == count else None
+    if isinstance(answer, dict):
+        try:
+            return {int(k): v for k, v in answer.items()}
+        except (TypeError, ValueError):  # keys like "one"
+            return None
+    return None
+
+
+def why(number, request, explanation):
+    """The hint for one wrong prediction, from explain's decision."""
+    if explanation.allowed:
+        return (f"call {number} (`{request.command}`) needs {request.action} on {request.resource}, "
+                f"and {explanation.deciding} allows it")
+    if explanation.decision == "explicit deny":
+        return f"call {number} (`{request.command}`) is denied by {explanation.deciding}"
+    return (f"call {number} (`{request.command}`) needs {request.action} on {request.resource}: "
+            "no statement of the role's policies allows that (implicit deny)")
+
+
+def check_predictions(answer, requests, role=ROLE):
+    """Compare predicted outcomes with explain's decisions under the role's policies now."""
+    given = predictions(answer, len(requests))
+    if given is None:
+        return not_yet(f"answer with a dict {{1: True, ..., {len(requests)}: False}} "
+                       "(True = allowed, False = AccessDenied)")
+    verdict = missing_role(role)
+    if verdict:
+        return verdict
+    documents = role_policies.documents(role)
+    if not documents:
+        return not_yet(f"{role} has no policies yet: run this chapter's attach cells first")
+    hints, right = [], 0
+    for number, request in enumerate(requests, 1):
+        guess = given.get(number)
+        problem = prediction_problem(number, guess)
+        if problem:
+            hints.append(problem)
+            continue
+        explanation = explain.explain(request.action, request.resource, documents)
+        if guess == explanation.allowed:
+            right += 1
+        else:
+            hints.append(why(number, request, explanation))
+    if hints:
+        return not_yet(*hints, lead=f"{right} of {len(requests)} right.")
+    return correct(f"All {len(requests)} right, judged by the policies {role} has now "
+                   f"({', '.join(documents)}).")
