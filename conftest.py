@@ -1,4 +1,5 @@
 """pytest set-up shared by every run, from any folder: nbval's sanitize file and kernel."""
+
 from pathlib import Path
 
 SANITIZE = Path(__file__).resolve().parent / "nbval_sanitize.cfg"

@@ -18,6 +18,7 @@ memory  peak memory (max RSS) of a kernel that has run chapter 05 vs a kernel th
 setup   the README's setup command (`python3 tasks.py lab`) on a fresh clone until JupyterLab
         answers, vs the same command in an already-built checkout (JupyterLab's own start).
 """
+
 import http.server
 import json
 import os
@@ -115,16 +116,21 @@ def machine():
         system = re.search(r'PRETTY_NAME="([^"]+)"', Path("/etc/os-release").read_text()).group(1)
     except (OSError, AttributeError):
         pass
-    return (f"{os.cpu_count()} CPUs ({cpu}), {memory:.0f} GB RAM, {system}, Python {platform.python_version()}, "
-            f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}")
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {memory:.0f} GB RAM, {system}, Python {platform.python_version()}, "
+        f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}"
+    )
 
 
 def trivial_notebooks(folder, cells_per_notebook):
     """Write one trivial notebook per entry (imports + one moto call, then `pass` cells) into folder."""
     for number, cells in enumerate(cells_per_notebook):
         notebook = nbformat.v4.new_notebook()
-        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                           "language": "python"}
+        notebook.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+        }
         notebook.cells = [nbformat.v4.new_code_cell(TRIVIAL_CELL)]
         notebook.cells += [nbformat.v4.new_code_cell("pass") for _ in range(cells - 1)]
         nbformat.write(notebook, folder / f"{number:02d}-Trivial.ipynb")
@@ -138,8 +144,21 @@ def code_cells(path):
 def nbval(paths, cwd):
     """(seconds, {notebook name: seconds}) for strict nbval over paths (says so if a notebook fails)."""
     report = Path(cwd) / ".bench-junit.xml"
-    seconds, done = timed([PYTHON, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-                           "-q", f"--junitxml={report}", *map(str, paths)], cwd=cwd)
+    seconds, done = timed(
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            f"--junitxml={report}",
+            *map(str, paths),
+        ],
+        cwd=cwd,
+    )
     if done.returncode:
         say(done.stdout[-3000:])
         say(f"  (nbval failed in {cwd}: the figure still counts the time)")
@@ -169,20 +188,35 @@ def bench_series(results, repeat):
     series, series_each = best_of(repeat, NOTEBOOKS, ROOT)
     ratio = series / floor
     say(f"  course {series:.1f} s, floor {floor:.1f} s, ratio {ratio:.2f} (target <= 1.3)")
-    say(f"  floor with the course's {sum(cells)} code cells: {celled:.1f} s (ratio {celled / floor:.2f} "
-        f"before any cell does work); at 1.3 the course's own work may take {1.3 * floor - celled:.1f} s")
+    say(
+        f"  floor with the course's {sum(cells)} code cells: {celled:.1f} s (ratio {celled / floor:.2f} "
+        f"before any cell does work); at 1.3 the course's own work may take {1.3 * floor - celled:.1f} s"
+    )
     chapters = {}
     for number, path in enumerate(NOTEBOOKS):
         trivial = f"{number:02d}-Trivial.ipynb"
-        chapters[path.name] = {"code_cells": cells[number], "course_s": series_each.get(path.name, 0.0),
-                               "floor_s": floor_each.get(trivial, 0.0),
-                               "floor_same_cells_s": celled_each.get(trivial, 0.0)}
-        say(f"    {path.name:32} {cells[number]:3} cells  course {chapters[path.name]['course_s']:5.2f} s  "
+        chapters[path.name] = {
+            "code_cells": cells[number],
+            "course_s": series_each.get(path.name, 0.0),
+            "floor_s": floor_each.get(trivial, 0.0),
+            "floor_same_cells_s": celled_each.get(trivial, 0.0),
+        }
+        say(
+            f"    {path.name:32} {cells[number]:3} cells  course {chapters[path.name]['course_s']:5.2f} s  "
             f"trivial {chapters[path.name]['floor_s']:4.2f} s  trivial with as many cells "
-            f"{chapters[path.name]['floor_same_cells_s']:4.2f} s")
-    results["series"] = {"notebooks": len(NOTEBOOKS), "course_s": series, "floor_s": floor, "ratio": ratio,
-                         "floor_same_cells_s": celled, "budget_at_target_s": 1.3 * floor - celled,
-                         "chapters": chapters, "target": 1.3, "met": ratio <= 1.3}
+            f"{chapters[path.name]['floor_same_cells_s']:4.2f} s"
+        )
+    results["series"] = {
+        "notebooks": len(NOTEBOOKS),
+        "course_s": series,
+        "floor_s": floor,
+        "ratio": ratio,
+        "floor_same_cells_s": celled,
+        "budget_at_target_s": 1.3 * floor - celled,
+        "chapters": chapters,
+        "target": 1.3,
+        "met": ratio <= 1.3,
+    }
 
 
 class _StsStub(http.server.BaseHTTPRequestHandler):
@@ -217,22 +251,38 @@ def bench_aws(results, repeat):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     aws = Path(PYTHON).with_name("aws")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="ap-northeast-1",
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true")
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="ap-northeast-1",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
     process = []
     for _ in range(repeat):
-        seconds, done = timed([str(aws), "sts", "get-caller-identity",
-                               "--endpoint-url", f"http://127.0.0.1:{server.server_address[1]}"], env=env)
+        seconds, done = timed(
+            [str(aws), "sts", "get-caller-identity", "--endpoint-url", f"http://127.0.0.1:{server.server_address[1]}"],
+            env=env,
+        )
         if done.returncode:
             raise SystemExit(f"separate aws process failed:\n{done.stderr[-2000:]}")
         process.append(seconds)
     server.shutdown()
     separate = statistics.median(process)
-    say(f"  %aws median {median:.3f} s (sts get-caller-identity {sts_median:.3f} s; first command "
-        f"{first:.3f} s); separate aws process {separate:.3f} s (target <= 0.25 s)")
-    results["aws"] = {"median_s": median, "sts_median_s": sts_median, "first_s": first,
-                      "separate_process_s": separate, "samples": len(steady), "target": 0.25,
-                      "met": median <= 0.25}
+    say(
+        f"  %aws median {median:.3f} s (sts get-caller-identity {sts_median:.3f} s; first command "
+        f"{first:.3f} s); separate aws process {separate:.3f} s (target <= 0.25 s)"
+    )
+    results["aws"] = {
+        "median_s": median,
+        "sts_median_s": sts_median,
+        "first_s": first,
+        "separate_process_s": separate,
+        "samples": len(steady),
+        "target": 0.25,
+        "met": median <= 0.25,
+    }
 
 
 def kernel_peak_mb(paths):
@@ -245,8 +295,9 @@ def kernel_peak_mb(paths):
         cells += nbformat.read(path, as_version=4).cells
     notebook = nbformat.v4.new_notebook(cells=cells + [probe])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(paths[0].parent)}})
+    client = NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(paths[0].parent)}}
+    )
     client.execute()
     return int(notebook.cells[-1].outputs[0]["text"].strip()) / 1024  # Linux reports KiB
 
@@ -263,21 +314,39 @@ def bench_memory(results):
         floor = kernel_peak_mb([Path(folder) / "00-Trivial.ipynb"])
     alone = kernel_peak_mb(chapter5)
     series = kernel_peak_mb([p for p in NOTEBOOKS if p.name[:2] <= "05"])
-    say(f"  chapter 05 on a fresh kernel {alone:.0f} MB; chapters 00-05 in one kernel {series:.0f} MB; "
-        f"trivial notebook {floor:.0f} MB (target <= 300 MB)")
-    results["memory"] = {"chapter05_mb": alone, "chapters00_05_one_kernel_mb": series, "floor_mb": floor,
-                         "target": 300, "met": alone <= 300}
+    say(
+        f"  chapter 05 on a fresh kernel {alone:.0f} MB; chapters 00-05 in one kernel {series:.0f} MB; "
+        f"trivial notebook {floor:.0f} MB (target <= 300 MB)"
+    )
+    results["memory"] = {
+        "chapter05_mb": alone,
+        "chapters00_05_one_kernel_mb": series,
+        "floor_mb": floor,
+        "target": 300,
+        "met": alone <= 300,
+    }
 
 
 def until_jupyterlab_answers(checkout, timeout=1800):
     """Seconds from `python3 tasks.py lab` in checkout until JupyterLab answers /api/status."""
     port, token = free_port(), "bench"
-    env = dict(os.environ, JUPYTER_PORT=str(port), JUPYTER_TOKEN=token, BROWSER="true",
-               JUPYTER_CONFIG_DIR=str(checkout / ".bench-jupyter"))
+    env = dict(
+        os.environ,
+        JUPYTER_PORT=str(port),
+        JUPYTER_TOKEN=token,
+        BROWSER="true",
+        JUPYTER_CONFIG_DIR=str(checkout / ".bench-jupyter"),
+    )
     log = (checkout / ".bench-lab.log").open("w")
     start = time.perf_counter()
-    process = subprocess.Popen([shutil.which("python3") or "python3", "tasks.py", "lab"], cwd=checkout, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [shutil.which("python3") or "python3", "tasks.py", "lab"],
+        cwd=checkout,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         while True:
             try:
@@ -287,8 +356,9 @@ def until_jupyterlab_answers(checkout, timeout=1800):
                 pass
             if process.poll() is not None or time.perf_counter() - start > timeout:
                 log.close()
-                raise SystemExit(f"`python3 tasks.py lab` did not answer:\n"
-                                 f"{(checkout / '.bench-lab.log').read_text()[-3000:]}")
+                raise SystemExit(
+                    f"`python3 tasks.py lab` did not answer:\n{(checkout / '.bench-lab.log').read_text()[-3000:]}"
+                )
             time.sleep(0.2)
     finally:
         os.killpg(process.pid, signal.SIGTERM)

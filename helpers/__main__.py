@@ -3,6 +3,7 @@
 Prints one line per finding (PATH:LINE:COL: severity: message (hint)) and exits
 0 when every file is clean, 1 otherwise. A folder stands for its *.json files.
 """
+
 import argparse
 import sys
 from pathlib import Path
@@ -30,8 +31,7 @@ def lint(arguments):
 
 def main(argv=None):
     """Parse the command line and run the chosen command."""
-    parser = argparse.ArgumentParser(prog="python -m helpers",
-                                     description="IAM Role Lab tools")
+    parser = argparse.ArgumentParser(prog="python -m helpers", description="IAM Role Lab tools")
     commands = parser.add_subparsers(dest="command", required=True)
     lint_parser = commands.add_parser("lint", help="check IAM policy JSON files")
     lint_parser.add_argument("paths", nargs="+", metavar="PATH")

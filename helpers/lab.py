@@ -8,6 +8,7 @@ generator so outputs repeat, loads the `%aws` magic and quietly rebuilds what
 the chapters before `chapter` made, so any notebook runs alone on a fresh kernel.
 This is the top of helpers/: it may use every layer below, and none uses it.
 """
+
 import inspect
 import sys
 
@@ -71,7 +72,7 @@ def show_aws_error(shell, kind, error, tb, tb_offset=None):
 
 
 def lint(*policies):
-    """Check policy files, or policy JSON text (a string starting with {), and print each problem with its line and column."""
+    """Check policy files, or policy JSON text (a string starting with {), printing each problem's line and column."""
     for policy in policies:
         if isinstance(policy, str) and policy.lstrip().startswith("{"):
             linter.check_policy_text(policy)
@@ -97,8 +98,10 @@ def start(chapter=0):
     backend.current().reset()
     load_magic()
     made = rebuild(chapter)
-    print(f"IAM Role Lab, chapter {chapter:02d} | backend: {backend.current().name} | "
-          f"region: {region()} | account: {account_id()}")
+    print(
+        f"IAM Role Lab, chapter {chapter:02d} | backend: {backend.current().name} | "
+        f"region: {region()} | account: {account_id()}"
+    )
     if made:
         print("Re-created from earlier chapters: " + ", ".join(made) + ".")
 

@@ -24,6 +24,7 @@ between an allowed and a denied action.
 Without chromium this module is skipped, unless the environment variable CI is
 set: then it fails, so CI never passes without having run it.
 """
+
 import json
 import os
 import re
@@ -43,19 +44,32 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PLAYGROUND = "07-Policy-Playground.ipynb"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 IDLE = re.compile(r"\|\s*Idle")
-# Actions typed into a Combobox or Text action widget until the decision changes (some allowed by the article's role, some not).
-ACTIONS_TO_TRY = ["s3:DeleteBucket", "iam:CreateUser", "s3:GetObject", "cloudwatch:PutMetricData",
-                  "ec2:TerminateInstances", "s3:PutObject"]
+# Actions typed into a Combobox or Text action widget until the decision changes
+# (some allowed by the article's role, some not).
+ACTIONS_TO_TRY = [
+    "s3:DeleteBucket",
+    "iam:CreateUser",
+    "s3:GetObject",
+    "cloudwatch:PutMetricData",
+    "ec2:TerminateInstances",
+    "s3:PutObject",
+]
 
 # JupyterLab settings for the test: every cell stays in the page (no windowing), no news or update pop-ups.
 SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
-                                                                          "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
 }
 
 ALL_CODE_CELLS_RAN = """() => {
@@ -128,8 +142,7 @@ def free_port():
 
 def api(base, token, path, method="GET"):
     """Call JupyterLab's REST API; return the decoded JSON (or None)."""
-    request = urllib.request.Request(f"{base}{path}", method=method,
-                                     headers={"Authorization": f"token {token}"})
+    request = urllib.request.Request(f"{base}{path}", method=method, headers={"Authorization": f"token {token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         body = response.read()
     return json.loads(body) if body else None
@@ -145,20 +158,34 @@ def jupyterlab(tmp_path_factory):
         pytest.skip(reason)
     work = tmp_path_factory.mktemp("browser")
     course = work / "course"
-    shutil.copytree(ROOT / "notebooks", course / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "notebooks", course / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copytree(ROOT / "policies", course / "policies")
     for name, value in SETTINGS.items():
         (work / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
         (work / "settings" / name).write_text(json.dumps(value))
     port, token = free_port(), os.urandom(16).hex()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(work / "config"), JUPYTER_RUNTIME_DIR=str(work / "runtime"),
-               IPYTHONDIR=str(work / "ipython"), BROWSER="true")
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course / 'notebooks'}",
-               "--LabApp.expose_app_in_browser=True", f"--LabApp.user_settings_dir={work / 'settings'}",
-               f"--LabApp.workspaces_dir={work / 'workspaces'}",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(work / "config"),
+        JUPYTER_RUNTIME_DIR=str(work / "runtime"),
+        IPYTHONDIR=str(work / "ipython"),
+        BROWSER="true",
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={course / 'notebooks'}",
+        "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.user_settings_dir={work / 'settings'}",
+        f"--LabApp.workspaces_dir={work / 'workspaces'}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     log = (work / "jupyterlab.log").open("w")
@@ -236,8 +263,11 @@ def settle(page, expected, timeout=30):
     deadline = time.monotonic() + timeout
     while True:
         seen = page.evaluate(RENDERED)
-        if (seen["mermaidImages"] >= expected["mermaid"] and seen["widgets"] >= expected["widgets"]
-                and not seen["widgetProblems"]) or time.monotonic() > deadline:
+        if (
+            seen["mermaidImages"] >= expected["mermaid"]
+            and seen["widgets"] >= expected["widgets"]
+            and not seen["widgetProblems"]
+        ) or time.monotonic() > deadline:
             return seen
         page.wait_for_timeout(250)
 
@@ -248,9 +278,12 @@ def change_action_and_check_decision(page):
     action = outputs.locator(".jupyter-widgets.action")
     if not action.count():
         action = outputs.locator(".widget-dropdown, .widget-text, .widget-combobox").filter(
-            has=page.locator("label.widget-label", has_text=re.compile(r"^\s*Action", re.I)))
-    assert action.count(), ("the playground has no action widget: give the Combobox/Dropdown/Text the CSS class "
-                            "'action' (widget.add_class('action')) or the description 'Action'")
+            has=page.locator("label.widget-label", has_text=re.compile(r"^\s*Action", re.I))
+        )
+    assert action.count(), (
+        "the playground has no action widget: give the Combobox/Dropdown/Text the CSS class "
+        "'action' (widget.add_class('action')) or the description 'Action'"
+    )
     action = action.first
     decision = outputs.locator(".decision").first
     assert decision.count(), "the playground shows no element with the CSS class 'decision'"

@@ -1,4 +1,5 @@
 """Cleanup of chapter 06 (helpers/steps/cleanup.py): AWS's order, nothing left, safe to repeat."""
+
 import json
 
 import pytest
@@ -20,8 +21,16 @@ def everything_made(capsys):
 
 def test_steps_follow_aws_order():
     assert [step.__name__ for step in cleanup.STEPS] == [
-        "terminate_instance", "delete_buckets", "remove_roles_from_profile", "delete_instance_profile",
-        "detach_policies", "delete_role", "delete_policy_versions", "delete_policies", "delete_network"]
+        "terminate_instance",
+        "delete_buckets",
+        "remove_roles_from_profile",
+        "delete_instance_profile",
+        "detach_policies",
+        "delete_role",
+        "delete_policy_versions",
+        "delete_policies",
+        "delete_network",
+    ]
 
 
 def test_everything_leaves_nothing(everything_made):
@@ -43,8 +52,11 @@ def test_everything_is_idempotent(everything_made, capsys):
 
 def test_everything_after_a_partial_course(capsys):
     lab.start(chapter=3)  # policies and role only
-    assert cleanup.everything(quiet=True) == ["role umemoto-wordpress-role deleted",
-                                              "policy CloudWatch-Wordpress-ut deleted", "policy S3-Wordpress-ut deleted"]
+    assert cleanup.everything(quiet=True) == [
+        "role umemoto-wordpress-role deleted",
+        "policy CloudWatch-Wordpress-ut deleted",
+        "policy S3-Wordpress-ut deleted",
+    ]
     assert tables.inventory().empty
 
 

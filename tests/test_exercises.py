@@ -1,11 +1,12 @@
 """Exercises (helpers/teach/): every checker accepts its solution and rejects typical wrong answers."""
+
 import json
 
 import pytest
 
+from helpers import lab
 from helpers.teach import attachment, policies, profile, role, verification
 from helpers.teach import exercises as ex
-from helpers import lab
 
 BUCKET = "arn:aws:s3:::ut-wordpress-s3"
 
@@ -73,6 +74,7 @@ def test_prediction_keys_must_be_numbers(built):
 
 # --- chapter 01 -------------------------------------------------------------------------
 
+
 def test_read_only_starter_gets_the_object_arn_hint():
     rejects(policies.check_read_only_policy, ex.STARTERS["01-read-only"], "GetObject needs an object ARN: add /*")
 
@@ -84,9 +86,12 @@ def test_read_only_list_bucket_on_objects():
 
 def test_read_only_with_writes():
     answer = policy(allow("s3:ListBucket", BUCKET), allow("s3:*", BUCKET + "/*"))
-    rejects(policies.check_read_only_policy, answer,
-            "this policy also allows s3:PutObject — read-only means no writes",
-            "this policy also allows s3:DeleteObject")
+    rejects(
+        policies.check_read_only_policy,
+        answer,
+        "this policy also allows s3:PutObject — read-only means no writes",
+        "this policy also allows s3:DeleteObject",
+    )
 
 
 def test_read_only_on_every_bucket():
@@ -95,8 +100,9 @@ def test_read_only_on_every_bucket():
 
 
 def test_read_only_broken_json_gives_line_and_column():
-    answer = ex.SOLUTIONS["01-read-only"].replace('"Effect": "Allow",\n      "Action": "s3:GetObject"',
-                                                  '"Effect": "Allow"\n      "Action": "s3:GetObject"')
+    answer = ex.SOLUTIONS["01-read-only"].replace(
+        '"Effect": "Allow",\n      "Action": "s3:GetObject"', '"Effect": "Allow"\n      "Action": "s3:GetObject"'
+    )
     rejects(policies.check_read_only_policy, answer, "line 10, col 24: missing comma")
 
 
@@ -107,16 +113,22 @@ def test_read_only_typo_in_action_uses_the_linter():
 
 def test_read_only_wildcards_grant_more_than_list_and_download():
     answer = policy(allow(["s3:List*", "s3:Get*"], [BUCKET, BUCKET + "/*"]))
-    verdict = rejects(policies.check_read_only_policy, answer,
-                      "s3:Get* also allows s3:GetObjectAcl and s3:GetBucketPolicy: name the two actions you need",
-                      "s3:List* also allows s3:ListBucketVersions and s3:ListBucketMultipartUploads")
+    verdict = rejects(
+        policies.check_read_only_policy,
+        answer,
+        "s3:Get* also allows s3:GetObjectAcl and s3:GetBucketPolicy: name the two actions you need",
+        "s3:List* also allows s3:ListBucketVersions and s3:ListBucketMultipartUploads",
+    )
     assert "read-only means no writes" not in verdict.message
 
 
 def test_read_only_an_extra_read_action_named_outright():
     answer = policy(allow("s3:ListBucket", BUCKET), allow(["s3:GetObject", "s3:GetObjectAcl"], BUCKET + "/*"))
-    rejects(policies.check_read_only_policy, answer,
-            "this policy also allows s3:GetObjectAcl: the exercise asks for listing and downloading only")
+    rejects(
+        policies.check_read_only_policy,
+        answer,
+        "this policy also allows s3:GetObjectAcl: the exercise asks for listing and downloading only",
+    )
 
 
 def test_read_only_s3_star_gets_the_write_hints_not_the_wildcard_one():
@@ -129,8 +141,11 @@ def test_read_only_needs_version_2012_10_17():
     document = json.loads(ex.SOLUTIONS["01-read-only"])
     del document["Version"]
     rejects(policies.check_read_only_policy, json.dumps(document, indent=2), 'add "Version": "2012-10-17"')
-    rejects(policies.check_read_only_policy, {**document, "Version": "2008-10-17"},
-            'write "Version": "2012-10-17": 2008-10-17 is the old policy language')
+    rejects(
+        policies.check_read_only_policy,
+        {**document, "Version": "2008-10-17"},
+        'write "Version": "2012-10-17": 2008-10-17 is the old policy language',
+    )
 
 
 def test_read_only_accepts_a_dict():
@@ -138,14 +153,22 @@ def test_read_only_accepts_a_dict():
 
 
 def test_arns_starter_hints():
-    rejects(policies.check_arns, ex.STARTERS["01-arns"], "ListBucket applies to the bucket ARN: remove /*",
-            "GetObject needs an object ARN: add /*", 'AWS requires "*"')
+    rejects(
+        policies.check_arns,
+        ex.STARTERS["01-arns"],
+        "ListBucket applies to the bucket ARN: remove /*",
+        "GetObject needs an object ARN: add /*",
+        'AWS requires "*"',
+    )
 
 
 def test_arns_one_object_is_not_every_object():
     answer = {**ex.SOLUTIONS["01-arns"], "s3:GetObject": BUCKET + "/test.txt"}
-    rejects(policies.check_arns, answer, f"GetObject: {BUCKET}/test.txt names one object; "
-                                   f"the policy should cover every object: {BUCKET}/*")
+    rejects(
+        policies.check_arns,
+        answer,
+        f"GetObject: {BUCKET}/test.txt names one object; the policy should cover every object: {BUCKET}/*",
+    )
     answer = {**ex.SOLUTIONS["01-arns"], "s3:PutObject": BUCKET + "/test*"}
     rejects(policies.check_arns, answer, "covers only some objects; the policy should cover every object")
 
@@ -165,20 +188,26 @@ def test_arns_s3_url_and_missing_action():
 
 # --- chapter 02 -------------------------------------------------------------------------
 
+
 def test_trust_starter_gets_both_typos_with_positions():
-    rejects(role.check_trust_policy, ex.STARTERS["02-trust"],
-            'line 7, col 20: misspelled service principal "ec2.amazonaws.co" (did you mean ec2.amazonaws.com?)',
-            "line 9, col 17: unknown action sts:AssumeRoles (did you mean sts:AssumeRole?)")
+    rejects(
+        role.check_trust_policy,
+        ex.STARTERS["02-trust"],
+        'line 7, col 20: misspelled service principal "ec2.amazonaws.co" (did you mean ec2.amazonaws.com?)',
+        "line 9, col 17: unknown action sts:AssumeRoles (did you mean sts:AssumeRole?)",
+    )
 
 
 def test_trust_starter_says_aws_refuses_it():
     """AWS does not store the starter: IAM answers MalformedPolicyDocument (create-role fails)."""
-    verdict = rejects(role.check_trust_policy, ex.STARTERS["02-trust"],
-                      "AWS would refuse this trust policy with MalformedPolicyDocument",
-                      '"ec2.amazonaws.co" (did you mean ec2.amazonaws.com?) — '
-                      'IAM says: "Invalid principal in policy"',
-                      "(did you mean sts:AssumeRole?) — IAM says: \"Trust Policy statement actions can only be "
-                      "sts:AssumeRole, sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity\"")
+    verdict = rejects(
+        role.check_trust_policy,
+        ex.STARTERS["02-trust"],
+        "AWS would refuse this trust policy with MalformedPolicyDocument",
+        '"ec2.amazonaws.co" (did you mean ec2.amazonaws.com?) — IAM says: "Invalid principal in policy"',
+        '(did you mean sts:AssumeRole?) — IAM says: "Trust Policy statement actions can only be '
+        'sts:AssumeRole, sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity"',
+    )
     assert "store" not in verdict.message
 
 
@@ -201,19 +230,24 @@ def trust(principal, action="sts:AssumeRole", **extra):
 
 
 def test_trust_wrong_service():
-    rejects(role.check_trust_policy, trust({"Service": "lambda.amazonaws.com"}),
-            "this trust policy trusts Service: lambda.amazonaws.com, but the role must trust ec2.amazonaws.com")
+    rejects(
+        role.check_trust_policy,
+        trust({"Service": "lambda.amazonaws.com"}),
+        "this trust policy trusts Service: lambda.amazonaws.com, but the role must trust ec2.amazonaws.com",
+    )
 
 
 def test_trust_with_resource_or_anyone():
-    rejects(role.check_trust_policy, trust({"Service": "ec2.amazonaws.com"}, Resource="*"),
-            "line 10, col 7: Resource does not belong in a trust policy")
+    rejects(
+        role.check_trust_policy,
+        trust({"Service": "ec2.amazonaws.com"}, Resource="*"),
+        "line 10, col 7: Resource does not belong in a trust policy",
+    )
     rejects(role.check_trust_policy, trust("*"), 'Principal "*" lets anyone assume the role')
 
 
 def test_trust_wrong_action_and_deny():
-    rejects(role.check_trust_policy, trust({"Service": "ec2.amazonaws.com"}, "sts:TagSession"),
-            "sts:AssumeRole")
+    rejects(role.check_trust_policy, trust({"Service": "ec2.amazonaws.com"}, "sts:TagSession"), "sts:AssumeRole")
     denied = role.TRUST_SOLUTION.replace('"Allow"', '"Deny"')
     rejects(role.check_trust_policy, denied, '"Effect": "Allow"')
 
@@ -231,23 +265,36 @@ def test_lambda_principal_accepts_the_bare_name():
 
 # --- chapter 03 -------------------------------------------------------------------------
 
+
 def test_five_calls_all_true_names_the_denied_calls(built):
-    verdict = rejects(attachment.check_five_calls, ex.STARTERS["03-five-calls"], "2 of 5 right",
-                      "call 2 (`aws s3 ls`) needs s3:ListAllMyBuckets")
+    verdict = rejects(
+        attachment.check_five_calls,
+        ex.STARTERS["03-five-calls"],
+        "2 of 5 right",
+        "call 2 (`aws s3 ls`) needs s3:ListAllMyBuckets",
+    )
     assert "call 1" not in verdict.message
 
 
 def test_five_calls_all_false_names_the_allowing_statement(built):
-    rejects(attachment.check_five_calls, [False] * 5, "3 of 5 right",
-            "call 1 (`aws s3 cp test.txt s3://ut-wordpress-s3/test.txt`) needs s3:PutObject",
-            "S3-Wordpress-ut statement #2 allows it")
+    rejects(
+        attachment.check_five_calls,
+        [False] * 5,
+        "3 of 5 right",
+        "call 1 (`aws s3 cp test.txt s3://ut-wordpress-s3/test.txt`) needs s3:PutObject",
+        "S3-Wordpress-ut statement #2 allows it",
+    )
 
 
 def test_five_calls_incomplete_or_odd_answers(built):
     rejects(attachment.check_five_calls, {1: True, 2: False}, "call 3: no answer yet: write True (allowed) or False")
     rejects(attachment.check_five_calls, {1: "maybe", 2: False, 3: False, 4: True, 5: False}, "not 'maybe'")
-    rejects(attachment.check_five_calls, ["allowed", "AccessDenied", "denied", "yes", "no"],
-            "call 1: answer True or False, not 'allowed'", "call 4: answer True or False, not 'yes'")
+    rejects(
+        attachment.check_five_calls,
+        ["allowed", "AccessDenied", "denied", "yes", "no"],
+        "call 1: answer True or False, not 'allowed'",
+        "call 4: answer True or False, not 'yes'",
+    )
 
 
 def test_five_calls_follow_the_backend(built):
@@ -262,10 +309,17 @@ def test_five_calls_follow_the_backend(built):
 
 
 def test_after_detach_wrong_answers(built):
-    rejects(attachment.check_after_detach, ["cloudwatch:PutMetricData", "ec2:DescribeTags", "s3:GetObject"],
-            "s3:GetObject comes from S3-Wordpress-ut, which you detached")
-    rejects(attachment.check_after_detach, ["cloudwatch:PutMetricData", "sts:AssumeRole"],
-            "sts:AssumeRole is in the trust policy", "ec2:DescribeTags is missing")
+    rejects(
+        attachment.check_after_detach,
+        ["cloudwatch:PutMetricData", "ec2:DescribeTags", "s3:GetObject"],
+        "s3:GetObject comes from S3-Wordpress-ut, which you detached",
+    )
+    rejects(
+        attachment.check_after_detach,
+        ["cloudwatch:PutMetricData", "sts:AssumeRole"],
+        "sts:AssumeRole is in the trust policy",
+        "ec2:DescribeTags is missing",
+    )
     rejects(attachment.check_after_detach, "cloudwatch:PutMetricData", "a list of actions")
 
 
@@ -276,30 +330,46 @@ def test_after_detach_before_the_attach_cells_ran():
 
 # --- chapter 04 -------------------------------------------------------------------------
 
+
 def test_launch_profile_arn_before_the_profile_exists():
     lab.start(chapter=3)  # the role, no instance profile yet
-    verdict = rejects(profile.check_launch_profile,
-                      "Arn=arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile",
-                      "there is no instance profile with the ARN "
-                      "arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile yet: create it first",
-                      "chapter 04")
+    verdict = rejects(
+        profile.check_launch_profile,
+        "Arn=arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile",
+        "there is no instance profile with the ARN "
+        "arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile yet: create it first",
+        "chapter 04",
+    )
     assert "is not the ARN" not in verdict.message
-    rejects(profile.check_launch_profile, "Name=umemoto-wordpress-profile",
-            "there is no instance profile named umemoto-wordpress-profile yet: create it first")
+    rejects(
+        profile.check_launch_profile,
+        "Name=umemoto-wordpress-profile",
+        "there is no instance profile named umemoto-wordpress-profile yet: create it first",
+    )
 
 
 def test_launch_profile_arn_of_another_account_or_kind(built):
-    rejects(profile.check_launch_profile, "Arn=arn:aws:iam::111111111111:instance-profile/umemoto-wordpress-profile",
-            "is not the ARN of umemoto-wordpress-profile in this account; its ARN is "
-            "arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile")
-    rejects(profile.check_launch_profile, "Arn=arn:aws:iam::123456789012:policy/S3-Wordpress-ut",
-            "is not the ARN of an instance profile (those contain :instance-profile/)")
+    rejects(
+        profile.check_launch_profile,
+        "Arn=arn:aws:iam::111111111111:instance-profile/umemoto-wordpress-profile",
+        "is not the ARN of umemoto-wordpress-profile in this account; its ARN is "
+        "arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile",
+    )
+    rejects(
+        profile.check_launch_profile,
+        "Arn=arn:aws:iam::123456789012:policy/S3-Wordpress-ut",
+        "is not the ARN of an instance profile (those contain :instance-profile/)",
+    )
 
 
 def test_launch_profile_wrong_answers(built):
     rejects(profile.check_launch_profile, "Name=umemoto-wordpress-role", "is the role")
     rejects(profile.check_launch_profile, "Arn=arn:aws:iam::123456789012:role/umemoto-wordpress-role", "is the role")
-    rejects(profile.check_launch_profile, "Name=umemoto-wordpress-profil", "no instance profile named umemoto-wordpress-profil")
+    rejects(
+        profile.check_launch_profile,
+        "Name=umemoto-wordpress-profil",
+        "no instance profile named umemoto-wordpress-profil",
+    )
     rejects(profile.check_launch_profile, "umemoto-wordpress-profile", "Name=PROFILE-NAME")
     assert profile.check_launch_profile("Arn=arn:aws:iam::123456789012:instance-profile/umemoto-wordpress-profile").ok
 
@@ -307,8 +377,9 @@ def test_launch_profile_wrong_answers(built):
 def test_switch_role_accepts_the_magic_prefixes():
     remove, add = ex.SOLUTIONS["04-switch-role"]
     assert profile.check_switch_role(["%" + remove, "%%" + add]).ok
-    assert profile.check_switch_role([remove.replace("aws ", "%aws ", 1).replace(" iam ", " aws iam ", 1),
-                                 add.removeprefix("aws ")]).ok  # "%aws aws iam ..." and "iam ..."
+    assert profile.check_switch_role(
+        [remove.replace("aws ", "%aws ", 1).replace(" iam ", " aws iam ", 1), add.removeprefix("aws ")]
+    ).ok  # "%aws aws iam ..." and "iam ..."
     cell = "%%aws\n" + remove.replace(" --role-name", " \\\n    --role-name") + "\n" + add
     assert profile.check_switch_role(cell).ok, profile.check_switch_role(cell)
     verdict = rejects(profile.check_switch_role, ["%aws " + add, "%aws " + remove], "remove first, then add")
@@ -318,15 +389,28 @@ def test_switch_role_accepts_the_magic_prefixes():
 def test_switch_role_wrong_answers():
     remove, add = ex.SOLUTIONS["04-switch-role"]
     rejects(profile.check_switch_role, [add, remove], "remove first, then add")
-    rejects(profile.check_switch_role, ex.STARTERS["04-switch-role"], "LimitExceeded", "remove-role-from-instance-profile")
-    rejects(profile.check_switch_role, [remove.replace("umemoto-wordpress-role", profile.NEW_ROLE), add],
-            "takes the role now inside: --role-name umemoto-wordpress-role")
-    rejects(profile.check_switch_role, ["aws iam delete-instance-profile --instance-profile-name umemoto-wordpress-profile"],
-            "no need to delete or re-create the profile")
-    rejects(profile.check_switch_role, [remove.replace("remove-role", "remove-roles"), add], "did you mean remove-role-from-instance-profile?")
+    rejects(
+        profile.check_switch_role, ex.STARTERS["04-switch-role"], "LimitExceeded", "remove-role-from-instance-profile"
+    )
+    rejects(
+        profile.check_switch_role,
+        [remove.replace("umemoto-wordpress-role", profile.NEW_ROLE), add],
+        "takes the role now inside: --role-name umemoto-wordpress-role",
+    )
+    rejects(
+        profile.check_switch_role,
+        ["aws iam delete-instance-profile --instance-profile-name umemoto-wordpress-profile"],
+        "no need to delete or re-create the profile",
+    )
+    rejects(
+        profile.check_switch_role,
+        [remove.replace("remove-role", "remove-roles"), add],
+        "did you mean remove-role-from-instance-profile?",
+    )
 
 
 # --- chapter 05 -------------------------------------------------------------------------
+
 
 def test_upload_fix_needs_version():
     document = json.loads(ex.SOLUTIONS["05-upload-denied"])
@@ -336,8 +420,12 @@ def test_upload_fix_needs_version():
 
 def test_upload_fix_wrong_answers():
     broken = verification.BROKEN_UPLOAD_POLICY
-    rejects(verification.check_upload_fix, broken, "still denied by policy statement #3 (NoAclChanges)",
-            "deny only s3:PutObjectAcl")
+    rejects(
+        verification.check_upload_fix,
+        broken,
+        "still denied by policy statement #3 (NoAclChanges)",
+        "deny only s3:PutObjectAcl",
+    )
     no_deny = json.loads(broken)
     no_deny["Statement"].pop()
     rejects(verification.check_upload_fix, json.dumps(no_deny, indent=2), "s3:PutObjectAcl is no longer denied")
@@ -349,18 +437,34 @@ def test_upload_fix_wrong_answers():
 
 def test_instance_calls_need_real_booleans(built):
     answer = {**ex.SOLUTIONS["05-instance-calls"], 1: "yes", 2: "no"}
-    verdict = rejects(verification.check_instance_calls, answer, "call 1: answer True or False, not 'yes'",
-                      "call 2: answer True or False, not 'no'", "3 of 5 right")
+    verdict = rejects(
+        verification.check_instance_calls,
+        answer,
+        "call 1: answer True or False, not 'yes'",
+        "call 2: answer True or False, not 'no'",
+        "3 of 5 right",
+    )
     assert "call 3" not in verdict.message
-    rejects(verification.check_instance_calls, {**ex.SOLUTIONS["05-instance-calls"], 4: 1}, "call 4: answer True (allowed) "
-            "or False (AccessDenied), not 1")
+    rejects(
+        verification.check_instance_calls,
+        {**ex.SOLUTIONS["05-instance-calls"], 4: 1},
+        "call 4: answer True (allowed) or False (AccessDenied), not 1",
+    )
 
 
 def test_instance_calls_wrong_answers(built):
-    rejects(verification.check_instance_calls, ex.STARTERS["05-instance-calls"], "2 of 5 right",
-            "call 5 (`aws iam list-roles`) needs iam:ListRoles")
-    rejects(verification.check_instance_calls, [False] * 5, "call 4 (`aws ec2 describe-tags`) needs ec2:DescribeTags",
-            "CloudWatch-Wordpress-ut statement #1 allows it")
+    rejects(
+        verification.check_instance_calls,
+        ex.STARTERS["05-instance-calls"],
+        "2 of 5 right",
+        "call 5 (`aws iam list-roles`) needs iam:ListRoles",
+    )
+    rejects(
+        verification.check_instance_calls,
+        [False] * 5,
+        "call 4 (`aws ec2 describe-tags`) needs ec2:DescribeTags",
+        "CloudWatch-Wordpress-ut statement #1 allows it",
+    )
 
 
 def test_solutions_are_shown_as_markdown():
@@ -369,17 +473,21 @@ def test_solutions_are_shown_as_markdown():
 
 
 def test_switch_role_accepts_the_articles_continuations(built):
-    answer = ("aws iam remove-role-from-instance-profile `\n"
-              "    --instance-profile-name umemoto-wordpress-profile --role-name umemoto-wordpress-role\n"
-              "aws iam add-role-to-instance-profile ^\n"
-              "    --instance-profile-name umemoto-wordpress-profile --role-name umemoto-new-role")
+    answer = (
+        "aws iam remove-role-from-instance-profile `\n"
+        "    --instance-profile-name umemoto-wordpress-profile --role-name umemoto-wordpress-role\n"
+        "aws iam add-role-to-instance-profile ^\n"
+        "    --instance-profile-name umemoto-wordpress-profile --role-name umemoto-new-role"
+    )
     assert profile.check_switch_role(answer).ok
 
 
 @pytest.mark.parametrize("key", sorted(ex.CHECKERS))
 def test_notebooks_show_the_modules_starters_and_solutions(key):
     from pathlib import Path
+
     import nbformat
+
     notebook = next(Path(__file__).resolve().parent.parent.glob(f"notebooks/{key[:2]}-*.ipynb"))
     text = "\n".join(cell.source for cell in nbformat.read(notebook, 4).cells)
     for value in (ex.STARTERS[key], ex.SOLUTIONS[key]):

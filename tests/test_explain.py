@@ -1,4 +1,5 @@
 """Tests of helpers.policy.explain: unit cases, then a cross-check against moto's IAM enforcement."""
+
 import json
 import os
 from pathlib import Path
@@ -36,12 +37,12 @@ def deny(action, resource="*", **extra):
 
 # --- unit cases ----------------------------------------------------------------------
 
+
 def test_article_object_action_allowed_by_second_statement():
     result = explain("s3:GetObject", OBJECT_ARN, [S3POLICY])
     assert result.decision == "allow" and result.allowed
     assert (result.deciding.policy, result.deciding.number) == ("s3policy", 2)
-    assert result.table.loc[1, "why"] == (
-        f"s3:GetObject is listed in Action; {OBJECT_ARN} matches {BUCKET_ARN}/*")
+    assert result.table.loc[1, "why"] == (f"s3:GetObject is listed in Action; {OBJECT_ARN} matches {BUCKET_ARN}/*")
 
 
 def test_article_object_action_on_bucket_is_implicitly_denied():
@@ -65,26 +66,29 @@ def test_default_policies_are_the_articles_permission_policies():
 
 
 def test_table_has_one_row_per_statement_of_every_policy():
-    result = explain("s3:GetObject", OBJECT_ARN, {
-        "a": policy(allow("s3:GetObject"), allow("s3:PutObject")),
-        "b": policy(deny("ec2:*", Sid="NoEc2"))})
+    result = explain(
+        "s3:GetObject",
+        OBJECT_ARN,
+        {"a": policy(allow("s3:GetObject"), allow("s3:PutObject")), "b": policy(deny("ec2:*", Sid="NoEc2"))},
+    )
     assert list(result.table.columns) == COLUMNS
     assert list(result.table["statement"]) == ["#1", "#2", "#1 (NoEc2)"]
     assert list(result.table["action matches"]) == ["yes", "no", "no"]
 
 
 def test_explicit_deny_beats_allow():
-    result = explain("s3:PutObject", OBJECT_ARN, {
-        "allow-all": policy(allow("s3:*")),
-        "no-writes": policy(deny(["s3:Put*", "s3:Delete*"], f"{BUCKET_ARN}/*"))})
+    result = explain(
+        "s3:PutObject",
+        OBJECT_ARN,
+        {"allow-all": policy(allow("s3:*")), "no-writes": policy(deny(["s3:Put*", "s3:Delete*"], f"{BUCKET_ARN}/*"))},
+    )
     assert result.decision == "explicit deny"
     assert str(result.deciding) == "no-writes statement #1"
     assert "s3:PutObject matches s3:Put*" in result.table.loc[1, "why"]
 
 
 def test_deny_that_does_not_match_leaves_allow():
-    result = explain("s3:GetObject", OBJECT_ARN, {
-        "p": policy(allow("s3:*"), deny("s3:PutObject"))})
+    result = explain("s3:GetObject", OBJECT_ARN, {"p": policy(allow("s3:*"), deny("s3:PutObject"))})
     assert result.decision == "allow" and result.deciding.number == 1
 
 
@@ -107,8 +111,7 @@ def test_not_resource():
 def test_question_mark_matches_one_character():
     document = policy(allow("s3:GetObject", "arn:aws:s3:::ut-wordpress-s?/*"))
     assert explain("s3:GetObject", OBJECT_ARN, {"p": document}).decision == "allow"
-    assert explain("s3:GetObject", "arn:aws:s3:::ut-wordpress-s33/x", {"p": document}).decision \
-        == "implicit deny"
+    assert explain("s3:GetObject", "arn:aws:s3:::ut-wordpress-s33/x", {"p": document}).decision == "implicit deny"
 
 
 def test_actions_ignore_case_resources_do_not():
@@ -173,14 +176,15 @@ CALLS = {
 POLICY_SETS = {
     "article": {"s3policy": json.loads(S3POLICY.read_text())},
     "deny": {"p": policy(allow("s3:*"), deny("s3:PutObject", f"{BUCKET_ARN}/*"))},
-    "not-action": {"p": policy({"Effect": "Allow", "NotAction": ["s3:PutObject", "s3:DeleteObject"],
-                                "Resource": "*"})},
-    "deny-not-action": {"p": policy(allow("s3:*"),
-                                    {"Effect": "Deny", "NotAction": "s3:List*", "Resource": "*"})},
-    "wildcards": {"p": policy(allow("s3:Get*", "arn:aws:s3:::ut-*/*"),
-                              allow("s3:List*", "arn:aws:s3:::ut-wordpress-*"))},
-    "two-policies": {"s3policy": json.loads(S3POLICY.read_text()),
-                     "no-index": policy(deny("s3:GetObject", OBJECT_ARN))},
+    "not-action": {"p": policy({"Effect": "Allow", "NotAction": ["s3:PutObject", "s3:DeleteObject"], "Resource": "*"})},
+    "deny-not-action": {"p": policy(allow("s3:*"), {"Effect": "Deny", "NotAction": "s3:List*", "Resource": "*"})},
+    "wildcards": {
+        "p": policy(allow("s3:Get*", "arn:aws:s3:::ut-*/*"), allow("s3:List*", "arn:aws:s3:::ut-wordpress-*"))
+    },
+    "two-policies": {
+        "s3policy": json.loads(S3POLICY.read_text()),
+        "no-index": policy(deny("s3:GetObject", OBJECT_ARN)),
+    },
 }
 
 
@@ -231,13 +235,16 @@ def _user_factory(iam):
         if name not in clients:
             iam.create_user(UserName=name)
             for policy_name, document in policies.items():
-                iam.put_user_policy(UserName=name, PolicyName=policy_name,
-                                    PolicyDocument=json.dumps(document))
+                iam.put_user_policy(UserName=name, PolicyName=policy_name, PolicyDocument=json.dumps(document))
             key = iam.create_access_key(UserName=name)["AccessKey"]
-            clients[name] = boto3.client("s3", region_name=REGION,
-                                         aws_access_key_id=key["AccessKeyId"],
-                                         aws_secret_access_key=key["SecretAccessKey"])
+            clients[name] = boto3.client(
+                "s3",
+                region_name=REGION,
+                aws_access_key_id=key["AccessKeyId"],
+                aws_secret_access_key=key["SecretAccessKey"],
+            )
         return clients[name]
+
     return user
 
 
@@ -266,37 +273,48 @@ def test_explain_agrees_with_moto(moto_user, name, call):
 def test_article_policy_decisions(moto_user):
     policies = POLICY_SETS["article"]
     decisions = {call: moto_allows(moto_user, "article", policies, call) for call in CALLS}
-    assert decisions == {"list_objects_v2": True, "put_object": True, "get_object": True,
-                         "list_buckets": False}
+    assert decisions == {"list_objects_v2": True, "put_object": True, "get_object": True, "list_buckets": False}
 
 
 # Where moto 5.2.5 is wrong. strict=True: once moto is fixed these pass, the run
 # fails, and the note in the notebooks (and these markers) can go. Only moto's
 # answer is under xfail; explain's answer for the same cases is checked here:
 
-@pytest.mark.parametrize("statements,action,resource,decision", [
-    ([{"Effect": "Allow", "Action": "s3:*", "NotResource": f"{BUCKET_ARN}/secret*"}],
-     "s3:GetObject", f"{BUCKET_ARN}/secret.txt", "implicit deny"),
-    ([allow("s3:*"), {"Effect": "Deny", "Action": "s3:*", "NotResource": [BUCKET_ARN, f"{BUCKET_ARN}/*"]}],
-     "s3:ListAllMyBuckets", "arn:aws:s3:::*", "explicit deny"),
-    ([allow("s3:ListBucket", "arn:aws:s3:::ut-wordpress-s?")], "s3:ListBucket", BUCKET_ARN, "allow"),
-    ([allow("s3:listbucket", BUCKET_ARN)], "s3:ListBucket", BUCKET_ARN, "allow"),
-])
+
+@pytest.mark.parametrize(
+    "statements,action,resource,decision",
+    [
+        (
+            [{"Effect": "Allow", "Action": "s3:*", "NotResource": f"{BUCKET_ARN}/secret*"}],
+            "s3:GetObject",
+            f"{BUCKET_ARN}/secret.txt",
+            "implicit deny",
+        ),
+        (
+            [allow("s3:*"), {"Effect": "Deny", "Action": "s3:*", "NotResource": [BUCKET_ARN, f"{BUCKET_ARN}/*"]}],
+            "s3:ListAllMyBuckets",
+            "arn:aws:s3:::*",
+            "explicit deny",
+        ),
+        ([allow("s3:ListBucket", "arn:aws:s3:::ut-wordpress-s?")], "s3:ListBucket", BUCKET_ARN, "allow"),
+        ([allow("s3:listbucket", BUCKET_ARN)], "s3:ListBucket", BUCKET_ARN, "allow"),
+    ],
+)
 def test_explain_is_right_where_moto_is_wrong(statements, action, resource, decision):
     assert explain(action, resource, {"p": policy(*statements)}).decision == decision
 
 
 @pytest.mark.xfail(strict=True, reason="moto ignores NotResource: an Allow with NotResource allows everything")
 def test_moto_not_resource_in_allow(moto_user):
-    policies = {"p": policy({"Effect": "Allow", "Action": "s3:*",
-                             "NotResource": f"{BUCKET_ARN}/secret*"})}
+    policies = {"p": policy({"Effect": "Allow", "Action": "s3:*", "NotResource": f"{BUCKET_ARN}/secret*"})}
     assert moto_allows(moto_user, "not-resource-allow", policies, "get_secret") is False
 
 
 @pytest.mark.xfail(strict=True, reason="moto ignores NotResource: a Deny with NotResource denies nothing")
 def test_moto_not_resource_in_deny(moto_user):
-    policies = {"p": policy(allow("s3:*"), {"Effect": "Deny", "Action": "s3:*",
-                                            "NotResource": [BUCKET_ARN, f"{BUCKET_ARN}/*"]})}
+    policies = {
+        "p": policy(allow("s3:*"), {"Effect": "Deny", "Action": "s3:*", "NotResource": [BUCKET_ARN, f"{BUCKET_ARN}/*"]})
+    }
     assert moto_allows(moto_user, "not-resource-deny", policies, "list_buckets") is False
 
 

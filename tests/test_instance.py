@@ -1,4 +1,5 @@
 """Acting as the instance (helpers/instance/): login, enforcement, denials, the trust check."""
+
 import json
 import tempfile
 from pathlib import Path
@@ -15,8 +16,14 @@ from helpers.steps import network
 
 ROOT = Path(__file__).resolve().parent.parent
 S3_POLICY = "arn:aws:iam::123456789012:policy/S3-Wordpress-ut"
-LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+LAMBDA_TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
 
 
 def test_login_uses_the_role_with_the_instance_id_as_session_name(me, capsys):
@@ -100,10 +107,16 @@ def test_instance_reads_its_tag_and_publishes_a_metric(me):
     name = me.tag("Name")
     assert name == "iamrole-test"
     times = metrics.sample_times(2)
-    for value, when in zip([10.0, 20.0], times):
-        assert me.run(f"aws cloudwatch put-metric-data --namespace {metrics.NAMESPACE} "
-                      f"--metric-name {metrics.METRIC} --dimensions InstanceName=$NAME --unit Percent "
-                      f"--value {value} --timestamp {when}", {"NAME": name}) == 0
+    for value, when in zip([10.0, 20.0], times, strict=True):
+        assert (
+            me.run(
+                f"aws cloudwatch put-metric-data --namespace {metrics.NAMESPACE} "
+                f"--metric-name {metrics.METRIC} --dimensions InstanceName=$NAME --unit Percent "
+                f"--value {value} --timestamp {when}",
+                {"NAME": name},
+            )
+            == 0
+        )
     assert list(metrics.read_back(name)["Average"]) == [10.0, 20.0]
 
 
@@ -124,16 +137,21 @@ def test_login_refuses_a_role_that_does_not_trust_ec2(me, capsys):
 
 def test_login_refuses_a_profile_without_role(me):
     lab.client("iam").remove_role_from_instance_profile(
-        InstanceProfileName="umemoto-wordpress-profile", RoleName="umemoto-wordpress-role")
+        InstanceProfileName="umemoto-wordpress-profile", RoleName="umemoto-wordpress-role"
+    )
     with pytest.raises(credentials.LoginError, match="holds no role"):
         session.connect("iamrole-test")
 
 
 def test_login_refuses_an_instance_without_profile(me):
     ids = network.prerequisites()
-    lab.client("ec2").run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=ids["SubnetId"],
-                                    TagSpecifications=[{"ResourceType": "instance",
-                                                        "Tags": [{"Key": "Name", "Value": "no-profile"}]}])
+    lab.client("ec2").run_instances(
+        ImageId=AMI,
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=ids["SubnetId"],
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "no-profile"}]}],
+    )
     with pytest.raises(credentials.LoginError, match="without an instance profile"):
         session.connect("no-profile")
 
@@ -143,17 +161,66 @@ def test_login_refuses_a_missing_instance(me):
         session.connect("nothing-here")
 
 
-@pytest.mark.parametrize("document, expected", [
-    ({"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}, True),
-    ({"Statement": {"Effect": "Allow", "Principal": {"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]},
-                    "Action": ["sts:AssumeRole"]}}, True),
-    ({"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}, False),
-    ({"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:TagSession"}]}, False),
-    ({"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
-                    {"Effect": "Deny", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}, False),
-    ({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
-                     "Action": "sts:AssumeRole"}]}, False),
-])
+@pytest.mark.parametrize(
+    "document, expected",
+    [
+        (
+            {
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ]
+            },
+            True,
+        ),
+        (
+            {
+                "Statement": {
+                    "Effect": "Allow",
+                    "Principal": {"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]},
+                    "Action": ["sts:AssumeRole"],
+                }
+            },
+            True,
+        ),
+        (
+            {
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ]
+            },
+            False,
+        ),
+        (
+            {
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:TagSession"}
+                ]
+            },
+            False,
+        ),
+        (
+            {
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+                    {"Effect": "Deny", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+                ]
+            },
+            False,
+        ),
+        (
+            {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ]
+            },
+            False,
+        ),
+    ],
+)
 def test_trusts(document, expected):
     assert credentials.trusts(document) is expected
 
@@ -164,20 +231,37 @@ def test_commands_outside_a_session_say_how_to_log_in(capsys):
     assert "session.login" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("line, operator", [
-    ("echo hello > x.txt", ">"), ("echo hi>x.txt", ">"), ("ls | wc -l", "|"), ("touch a && ls", "&&"),
-    ("touch a; ls", ";"), ("echo $(date)", "$("), ("echo `date`", "`"), ('echo "$(date)"', "$("),
-    ("cat < x.txt", "<"), ("sleep 1 &", "&"), ("aws s3 ls 2>&1", ">"),
-])
+@pytest.mark.parametrize(
+    "line, operator",
+    [
+        ("echo hello > x.txt", ">"),
+        ("echo hi>x.txt", ">"),
+        ("ls | wc -l", "|"),
+        ("touch a && ls", "&&"),
+        ("touch a; ls", ";"),
+        ("echo $(date)", "$("),
+        ("echo `date`", "`"),
+        ('echo "$(date)"', "$("),
+        ("cat < x.txt", "<"),
+        ("sleep 1 &", "&"),
+        ("aws s3 ls 2>&1", ">"),
+    ],
+)
 def test_shell_operators_are_found(line, operator):
     assert shell.shell_operator(line) == operator
 
 
-@pytest.mark.parametrize("line", [
-    "aws s3 cp test.txt s3://ut-wordpress-s3", 'echo "a > b | c"', "echo 'a; b $(c) `d`'",
-    "aws s3 ls  # lists > nothing", r"echo a\>b",
-    '--tag-specifications "ResourceType=instance, Tags=[{Key=Name,Value=iamrole-test}]"',
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "aws s3 cp test.txt s3://ut-wordpress-s3",
+        'echo "a > b | c"',
+        "echo 'a; b $(c) `d`'",
+        "aws s3 ls  # lists > nothing",
+        r"echo a\>b",
+        '--tag-specifications "ResourceType=instance, Tags=[{Key=Name,Value=iamrole-test}]"',
+    ],
+)
 def test_quoted_or_commented_operators_are_not_operators(line):
     assert shell.shell_operator(line) is None
 

@@ -1,4 +1,5 @@
 """The instance's own programs (helpers/instance/shell.py, metadata.py): only the home folder, no host programs."""
+
 import json
 import os
 
@@ -79,13 +80,16 @@ def test_file_system_errors_are_one_line(me, capsys):
     assert "cat: .: Is a directory" in err
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["-s", "http://h/a"], ("GET", "http://h/a", None)),
-    (["-sX", "PUT", "http://h/t", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 300"], ("PUT", "http://h/t", None)),
-    (["-XPUT", "http://h/t"], ("PUT", "http://h/t", None)),
-    (["--request=put", "http://h/t"], ("PUT", "http://h/t", None)),
-    (["-so", "creds.json", "http://h/c"], ("GET", "http://h/c", "creds.json")),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["-s", "http://h/a"], ("GET", "http://h/a", None)),
+        (["-sX", "PUT", "http://h/t", "-H", "X-aws-ec2-metadata-token-ttl-seconds: 300"], ("PUT", "http://h/t", None)),
+        (["-XPUT", "http://h/t"], ("PUT", "http://h/t", None)),
+        (["--request=put", "http://h/t"], ("PUT", "http://h/t", None)),
+        (["-so", "creds.json", "http://h/c"], ("GET", "http://h/c", "creds.json")),
+    ],
+)
 def test_curl_options_as_curl_reads_them(args, expected):
     from helpers.instance.metadata import curl_request
 
@@ -99,4 +103,6 @@ def test_curl_output_file_and_token_needs_put(me, capsys):
     assert session.run(f"curl -s {url}/api/token") == 22
     assert "(it needs -X PUT)" in capsys.readouterr().err
     assert session.run(f"curl -s {url}/meta-data/iam/info") == 0
-    assert json.loads(capsys.readouterr().out)["InstanceProfileArn"].endswith(":instance-profile/umemoto-wordpress-profile")
+    assert json.loads(capsys.readouterr().out)["InstanceProfileArn"].endswith(
+        ":instance-profile/umemoto-wordpress-profile"
+    )

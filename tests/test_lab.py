@@ -1,4 +1,5 @@
 """The lab session: isolation from the learner's AWS setup, rebuilds, idempotency, the real CLI."""
+
 import json
 import os
 import socket
@@ -28,7 +29,9 @@ LEARNER_ENV = {
 def learner_aws(monkeypatch, tmp_path):
     """A learner's real-looking AWS environment, with config files that would be read."""
     (tmp_path / "config").write_text("[profile work]\nregion = sa-east-1\nendpoint_url = https://x.example.com\n")
-    (tmp_path / "credentials").write_text("[work]\naws_access_key_id = AKIAFROMFILE00000001\naws_secret_access_key = s\n")
+    (tmp_path / "credentials").write_text(
+        "[work]\naws_access_key_id = AKIAFROMFILE00000001\naws_secret_access_key = s\n"
+    )
     for key, value in LEARNER_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
@@ -38,8 +41,10 @@ def learner_aws(monkeypatch, tmp_path):
 @pytest.fixture
 def no_network(monkeypatch):
     """Fail any attempt to open a network connection."""
+
     def refuse(*args, **kwargs):
         raise AssertionError(f"network access attempted: {args}")
+
     monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
@@ -60,8 +65,9 @@ def test_scratch_files_live_in_one_folder_per_kernel_and_stale_ones_go():
     folder = sandbox.scratch_folder()
     assert folder.name == str(os.getpid())
     assert os.environ["AWS_CONFIG_FILE"].startswith(str(folder))
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     (folder.parent / dead / "aws").mkdir(parents=True)  # as a killed kernel leaves it
     alive = folder.parent / "1"  # init is always running
     alive.mkdir(exist_ok=True)
@@ -77,8 +83,14 @@ def test_scratch_folder_is_removed_when_the_kernel_exits(tmp_path):
 
     code = "from helpers.aws import sandbox; print(sandbox.scratch_folder())"
     env = dict(os.environ, TMPDIR=str(tmp_path))
-    made = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                          env=env, cwd=os.path.dirname(os.path.dirname(__file__))).stdout.strip()
+    made = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=os.path.dirname(os.path.dirname(__file__)),
+    ).stdout.strip()
     assert made.startswith(str(tmp_path)) and not os.path.exists(made)
 
 
@@ -170,6 +182,7 @@ def test_lint_prints_findings_with_positions(tmp_path, capsys):
 
 def test_aws_errors_in_cells_print_one_line_and_a_hint(capsys):
     from botocore.exceptions import ClientError
+
     lab.start(chapter=0)
     try:
         lab.client("iam").get_role(RoleName="umemoto-wordpress-role")
@@ -187,20 +200,27 @@ def test_a_failed_check_in_a_cell_fails_the_cell_with_one_line():
     ipython = get_ipython()
     lab.start(chapter=0)  # registers the one-line printer in the running IPython
     with capture_output() as captured:
-        result = ipython.run_cell("from helpers.course.errors import CheckFailed\n"
-                                  "raise CheckFailed('Expected AccessDenied, but this was allowed: aws s3 ls')")
+        result = ipython.run_cell(
+            "from helpers.course.errors import CheckFailed\n"
+            "raise CheckFailed('Expected AccessDenied, but this was allowed: aws s3 ls')"
+        )
     assert not result.success  # the cell still counts as failed
     assert captured.stderr.strip() == "CheckFailed: Expected AccessDenied, but this was allowed: aws s3 ls"
     assert "Traceback" not in captured.stdout + captured.stderr and "Hint" not in captured.stdout
 
 
 def test_lint_accepts_json_text(capsys):
-    lab.lint('{"Version": "2012-10-17",\n "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]}')
+    lab.lint(
+        '{"Version": "2012-10-17",\n "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]}'
+    )
     assert capsys.readouterr().out.splitlines() == [
         '(the JSON text):2:27: error: invalid Effect "Alow" (did you mean Allow?)',
         '     "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]}',
-        "                              ^"]
-    lab.lint('  {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}')
+        "                              ^",
+    ]
+    lab.lint(
+        '  {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
+    )
     assert capsys.readouterr().out == "OK (the JSON text): no problems found\n"
 
 

@@ -8,6 +8,7 @@ AWS_CONFIG_FILE/AWS_SHARED_CREDENTIALS_FILE. Every notebook must still match its
 stored outputs: same account, same region, same results.
 Notebooks are found at run time, so new chapters are covered automatically.
 """
+
 import os
 import shutil
 import subprocess
@@ -82,8 +83,10 @@ def offline():
     """A command prefix for a network namespace with loopback only (skips, or fails in CI, without one)."""
     prefix = namespace_prefix()
     if prefix is None:
-        reason = ("Linux network namespaces are unavailable here (needs `unshare` and `ip` from "
-                  "util-linux/iproute2, and root or unprivileged user namespaces)")
+        reason = (
+            "Linux network namespaces are unavailable here (needs `unshare` and `ip` from "
+            "util-linux/iproute2, and root or unprivileged user namespaces)"
+        )
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
@@ -109,15 +112,31 @@ def test_notebooks_match_their_outputs_offline_with_a_learners_aws_setup(offline
     assert NOTEBOOKS, "no notebooks found"
     home, elsewhere = learner_home
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(LEARNER_ENV, HOME=str(home),
-               AWS_CONFIG_FILE=str(elsewhere / "config"),
-               AWS_SHARED_CREDENTIALS_FILE=str(elsewhere / "credentials"),
-               BOTO_CONFIG=str(elsewhere / "boto.cfg"),
-               # Jupyter's own files stay out of the learner's home and out of the repository.
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), IPYTHONDIR=str(tmp_path / "ipython"))
-    pytest_args = [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q",
-                   "-rfE", "--no-header", *map(str, NOTEBOOKS)]
+    env.update(
+        LEARNER_ENV,
+        HOME=str(home),
+        AWS_CONFIG_FILE=str(elsewhere / "config"),
+        AWS_SHARED_CREDENTIALS_FILE=str(elsewhere / "credentials"),
+        BOTO_CONFIG=str(elsewhere / "boto.cfg"),
+        # Jupyter's own files stay out of the learner's home and out of the repository.
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        IPYTHONDIR=str(tmp_path / "ipython"),
+    )
+    pytest_args = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--nbval",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-rfE",
+        "--no-header",
+        *map(str, NOTEBOOKS),
+    ]
     command = [*offline, "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *pytest_args]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
-    assert done.returncode == 0, (f"notebooks failed offline with a learner's AWS setup "
-                                  f"(exit {done.returncode}):\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}")
+    assert done.returncode == 0, (
+        f"notebooks failed offline with a learner's AWS setup "
+        f"(exit {done.returncode}):\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
+    )

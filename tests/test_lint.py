@@ -1,4 +1,5 @@
 """Tests of helpers.policy.lint: one test per rule, each pinned to its exact line:column."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -46,8 +47,7 @@ TRUST = """\
 
 def identity(action='"s3:GetObject"', resource='"arn:aws:s3:::b/*"', effect='"Allow"'):
     """An identity policy with one statement built from the given JSON snippets."""
-    return (IDENTITY.replace("EFFECT", effect).replace("ACTION", action)
-            .replace("RESOURCE", resource))
+    return IDENTITY.replace("EFFECT", effect).replace("ACTION", action).replace("RESOURCE", resource)
 
 
 def trust(service='"ec2.amazonaws.com"', action='"sts:AssumeRole"'):
@@ -70,6 +70,7 @@ def where(finding):
 
 # --- the article's files and the catalogue -----------------------------------
 
+
 @pytest.mark.parametrize("path", ARTICLE_FILES, ids=lambda p: p.name)
 def test_article_policy_is_clean(path):
     assert lint_file(path) == []
@@ -81,6 +82,7 @@ def test_helper_templates_are_clean():
 
 def test_catalogue_comes_from_parliament():
     import parliament
+
     known = catalogue()
     assert len(known.actions) == len({s["prefix"] for s in parliament.iam_definition})
     assert known.actions["s3"]["getobject"] == "GetObject"
@@ -90,11 +92,13 @@ def test_catalogue_comes_from_parliament():
 
 def test_mentioned_hosts_scan():
     from helpers.policy.catalogue import _mentioned_hosts
+
     text = '{"a": "Allows es.amazonaws.com and (cognito-identity.amazonaws.com)", "b": "amazonaws.com."}'
     assert _mentioned_hosts(text) == {"es.amazonaws.com", "cognito-identity.amazonaws.com"}
 
 
 # --- JSON syntax ----------------------------------------------------------------
+
 
 def test_line_comment():
     f = only('{\n  // the S3 policy\n  "Version": "2012-10-17"\n}', "json")
@@ -150,7 +154,7 @@ def test_mismatched_bracket():
 
 
 def test_extra_text_after_the_document():
-    f = only('{}\n{}', "json")
+    f = only("{}\n{}", "json")
     assert where(f) == (2, 1) and "extra text" in f.message
 
 
@@ -164,14 +168,14 @@ def test_empty_file():
     assert where(f) == (1, 1) and f.message == "the file is empty"
 
 
-@pytest.mark.parametrize("text, kind", [('[{"Effect": "Allow"}]', "an array"),
-                                        ('"s3:GetObject"', "a string")])
+@pytest.mark.parametrize("text, kind", [('[{"Effect": "Allow"}]', "an array"), ('"s3:GetObject"', "a string")])
 def test_top_level_not_an_object(text, kind):
     f = only(text, "not-object")
     assert where(f) == (1, 1) and f.message.endswith(f"not {kind}" + (" [...]" * (kind == "an array")))
 
 
 # --- policy structure -------------------------------------------------------------
+
 
 def test_version_missing():
     f = only('{\n  "Statement": []\n}', "version-missing")
@@ -193,7 +197,9 @@ def test_version_old():
 def test_statement_misspelled(key):
     findings = lint_text(identity(action='"s3:GetObjekt"').replace('"Statement"', f'"{key}"'))
     assert [(f.line, f.col, f.code) for f in findings] == [
-        (3, 3, "unknown-key"), (6, 17, "unknown-action")]  # contents still checked
+        (3, 3, "unknown-key"),
+        (6, 17, "unknown-action"),
+    ]  # contents still checked
     assert findings[0].hint == "did you mean Statement?"
 
 
@@ -307,38 +313,50 @@ def test_wildcard_actions_are_fine():
     assert lint_text(identity(action='["s3:Get*", "s3:*", "*"]', resource='"*"')) == []
 
 
-@pytest.mark.parametrize("resource, fragment", [
-    ('"ut-wordpress-s3"', "arn:aws:s3:::ut-wordpress-s3"),
-    ('"s3://ut-wordpress-s3"', "arn:aws:s3:::ut-wordpress-s3"),
-    ('"arn:aws:s3::ut-wordpress-s3"', "six parts"),
-    ('"arn:amazon:s3:::b"', "arn:aws:"),
-    ('"arn:aws:s3:ap-northeast-1:123456789012:b"', "no region or account"),
-])
+@pytest.mark.parametrize(
+    "resource, fragment",
+    [
+        ('"ut-wordpress-s3"', "arn:aws:s3:::ut-wordpress-s3"),
+        ('"s3://ut-wordpress-s3"', "arn:aws:s3:::ut-wordpress-s3"),
+        ('"arn:aws:s3::ut-wordpress-s3"', "six parts"),
+        ('"arn:amazon:s3:::b"', "arn:aws:"),
+        ('"arn:aws:s3:ap-northeast-1:123456789012:b"', "no region or account"),
+    ],
+)
 def test_malformed_arn(resource, fragment):
     f = only(identity(resource=resource), "arn-malformed")
     assert where(f) == (7, 19) and fragment in f.hint and f.severity == "error"  # IAM refuses these
 
 
-@pytest.mark.parametrize("resource, fragment", [
-    ('"arn:aws:s33:::b"', "did you mean s3?"),
-    ('"arn:aws:ec2:::b"', "e.g. arn:"),
-])
+@pytest.mark.parametrize(
+    "resource, fragment",
+    [
+        ('"arn:aws:s33:::b"', "did you mean s3?"),
+        ('"arn:aws:ec2:::b"', "e.g. arn:"),
+    ],
+)
 def test_unknown_but_well_formed_arn_is_a_warning(resource, fragment):
     """IAM stores a well-formed ARN of an unknown service or resource type; it just matches nothing."""
     f = only(identity(action='"s3:*"', resource=resource), "arn-unknown")
     assert where(f) == (7, 19) and fragment in f.hint and f.severity == "warning"
 
 
-@pytest.mark.parametrize("arn", ["arn:aws:s3:ap-northeast-1:123456789012:accesspoint/ap",
-                                 "arn:aws:s3:us-east-1:123456789012:storage-lens/lens",
-                                 "arn:aws:s3:us-east-1:123456789012:job/*"])
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:s3:ap-northeast-1:123456789012:accesspoint/ap",
+        "arn:aws:s3:us-east-1:123456789012:storage-lens/lens",
+        "arn:aws:s3:us-east-1:123456789012:job/*",
+    ],
+)
 def test_regional_s3_resource_types_may_name_a_region(arn):
     assert lint_text(identity(action='"s3:*"', resource=f'"{arn}"')) == []
 
 
 def test_iam_arn_with_a_region_is_refused():
-    f = only(identity(action='"iam:GetRole"', resource='"arn:aws:iam:ap-northeast-1:123456789012:role/r"'),
-             "arn-malformed")
+    f = only(
+        identity(action='"iam:GetRole"', resource='"arn:aws:iam:ap-northeast-1:123456789012:role/r"'), "arn-malformed"
+    )
     assert f.severity == "error" and "names a region" in f.message
 
 
@@ -358,8 +376,7 @@ def test_other_object_actions_on_bucket_arn(action):
 
 
 def test_bucket_action_on_object_arn():
-    f = only(identity(action='"s3:ListBucket"', resource='"arn:aws:s3:::ut-wordpress-s3/*"'),
-             "resource-mismatch")
+    f = only(identity(action='"s3:ListBucket"', resource='"arn:aws:s3:::ut-wordpress-s3/*"'), "resource-mismatch")
     assert where(f) == (6, 17) and "acts on the bucket" in f.message
     assert f.hint == "remove /*: arn:aws:s3:::ut-wordpress-s3"
 
@@ -401,17 +418,32 @@ def condition(operator, value='{"aws:SourceIp": "10.0.0.0/8"}'):
     return identity().replace('"Effect"', f'"Condition": {{"{operator}": {value}}},\n      "Effect"')
 
 
-@pytest.mark.parametrize("operator, guess", [
-    ("StringEqual", "StringEquals"), ("stringequals", "StringEquals"),
-    ("IpAdress", "IpAddress"), ("ForAnyValues:StringLike", "ForAnyValue:StringLike"),
-    ("StringLikeIfExist", "StringLikeIfExists")])
+@pytest.mark.parametrize(
+    "operator, guess",
+    [
+        ("StringEqual", "StringEquals"),
+        ("stringequals", "StringEquals"),
+        ("IpAdress", "IpAddress"),
+        ("ForAnyValues:StringLike", "ForAnyValue:StringLike"),
+        ("StringLikeIfExist", "StringLikeIfExists"),
+    ],
+)
 def test_misspelled_condition_operator(operator, guess):
     f = only(condition(operator), "condition-operator")
     assert where(f) == (5, 21) and f.severity == "error" and f.hint == f"did you mean {guess}?"
 
 
-@pytest.mark.parametrize("operator", ["StringEquals", "NotIpAddress", "NumericLessThanEqualsIfExists",
-                                      "ForAllValues:StringLike", "ForAnyValue:ArnLikeIfExists", "Null"])
+@pytest.mark.parametrize(
+    "operator",
+    [
+        "StringEquals",
+        "NotIpAddress",
+        "NumericLessThanEqualsIfExists",
+        "ForAllValues:StringLike",
+        "ForAnyValue:ArnLikeIfExists",
+        "Null",
+    ],
+)
 def test_documented_condition_operators_are_fine(operator):
     assert lint_text(condition(operator)) == []
 
@@ -426,6 +458,7 @@ def test_condition_operator_value_must_be_an_object():
 
 
 # --- trust policies -----------------------------------------------------------------
+
 
 def test_trust_policy_without_principal():
     text = trust().replace('      "Principal": {"Service": "ec2.amazonaws.com"},\n', "")
@@ -514,6 +547,7 @@ def test_lint_file_passes_the_kind_on():
 
 # --- formatting, files and notebooks -------------------------------------------------
 
+
 def test_format_finding():
     f = lint_text(identity(effect='"Alow"'), "s3policy.json")[0]
     assert format_finding(f) == 's3policy.json:5:17: error: invalid Effect "Alow" (did you mean Allow?)'
@@ -540,7 +574,8 @@ def test_byte_order_mark_alone_is_reported(tmp_path):
     path.write_text(identity(), encoding="utf-8-sig")
     assert [format_finding(f) for f in lint_file(path)] == [
         f"{path}:1:1: error: the file starts with a byte-order mark (BOM): IAM refuses it "
-        "(MalformedPolicyDocument) (save the file as UTF-8 without BOM (Windows editors often add one))"]
+        "(MalformedPolicyDocument) (save the file as UTF-8 without BOM (Windows editors often add one))"
+    ]
     path.write_text(identity(), encoding="utf-8")
     assert lint_file(path) == []
 
@@ -563,7 +598,8 @@ def test_check_policy_file_shows_the_line(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines() == [
         f'{path}:5:17: error: invalid Effect "Alow" (did you mean Allow?)',
         '          "Effect": "Alow",',
-        "                    ^"]
+        "                    ^",
+    ]
 
 
 def test_check_policy_file_never_raises(capsys):
@@ -573,10 +609,12 @@ def test_check_policy_file_never_raises(capsys):
 
 # --- command line ---------------------------------------------------------------------
 
+
 def run_cli(*args):
     """Run `python -m helpers lint ...` from the project root."""
-    return subprocess.run([str(PYTHON), "-m", "helpers", "lint", *map(str, args)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(PYTHON), "-m", "helpers", "lint", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_article_files_exit_0():

@@ -1,8 +1,8 @@
 """The %aws magic's parsing: continuations, quoting, variables and clear errors."""
+
 import pytest
 
-from helpers.cli import commandline
-from helpers.cli import magics
+from helpers.cli import commandline, magics
 from helpers.course.article import POLICY_DIR
 
 S3POLICY, TRUSTPOLICY = POLICY_DIR / "s3policy.json", POLICY_DIR / "trustpolicy.json"
@@ -17,7 +17,9 @@ def sent(text, capsys):
 
 def test_bash_continuations_join_one_command():
     text = "aws iam create-role \\\n    --role-name r \\\n    --tags Key=Name,Value=r\n"
-    assert commandline.parse_commands(text) == [["iam", "create-role", "--role-name", "r", "--tags", "Key=Name,Value=r"]]
+    assert commandline.parse_commands(text) == [
+        ["iam", "create-role", "--role-name", "r", "--tags", "Key=Name,Value=r"]
+    ]
 
 
 @pytest.mark.parametrize("mark", ["`", "^"])
@@ -50,7 +52,7 @@ def test_undefined_variable_says_what_to_do():
 
 def test_unclosed_quote_names_the_line():
     with pytest.raises(commandline.CommandError, match=r"Line 2: No closing quotation"):
-        commandline.parse_commands("aws iam list-roles\naws iam get-role --role-name \"r")
+        commandline.parse_commands('aws iam list-roles\naws iam get-role --role-name "r')
 
 
 def test_windows_path_from_the_article_is_explained():
@@ -83,7 +85,10 @@ def test_empty_cell_explains_usage(capsys):
 
 def test_policy_files_given_to_a_command_are_linted_first(tmp_path, capsys):
     bad = tmp_path / "bad.json"
-    bad.write_text('{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]\n}\n')
+    bad.write_text(
+        '{\n  "Version": "2012-10-17",\n'
+        '  "Statement": [{"Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}]\n}\n'
+    )
     calls = []
     magics.run_text(f"aws iam create-policy --policy-name B --policy-document file://{bad}", runner=calls.append)
     out = capsys.readouterr().out
@@ -103,19 +108,25 @@ def test_forward_slash_windows_path_is_explained_too():
 
 
 def test_clean_policy_files_print_nothing_extra(capsys):
-    magics.run_text(f"aws iam create-policy --policy-document file://{POLICY_DIR / 's3policy.json'}", runner=lambda w: 0)
+    magics.run_text(
+        f"aws iam create-policy --policy-document file://{POLICY_DIR / 's3policy.json'}", runner=lambda w: 0
+    )
     assert capsys.readouterr().out == ""
 
 
 def test_policy_path_without_file_prefix_is_not_sent(capsys):
-    calls, out = sent("aws iam create-role --role-name R --assume-role-policy-document ../policies/trustpolicy.json", capsys)
+    calls, out = sent(
+        "aws iam create-role --role-name R --assume-role-policy-document ../policies/trustpolicy.json", capsys
+    )
     assert calls == [] and len(out.splitlines()) == 1
     assert out.startswith("Not sent: --assume-role-policy-document ../policies/trustpolicy.json sends the text")
     assert "--assume-role-policy-document file://../policies/trustpolicy.json" in out
 
 
 def test_fileb_policy_is_not_sent_and_the_fix_is_file(capsys):
-    calls, out = sent("aws iam create-policy --policy-name P --policy-document=fileb://../policies/s3policy.json", capsys)
+    calls, out = sent(
+        "aws iam create-policy --policy-name P --policy-document=fileb://../policies/s3policy.json", capsys
+    )
     assert calls == [] and "--policy-document file://../policies/s3policy.json" in out
     assert "file://fileb://" not in out
 
@@ -126,18 +137,28 @@ def test_policy_option_with_a_plain_word_is_not_sent(capsys):
 
 
 def test_inline_json_policy_is_sent_and_linted(capsys):
-    trust = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'
+    trust = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'
+    )
     calls, out = sent(f"aws iam create-role --role-name R --assume-role-policy-document '{trust}'", capsys)
     assert len(calls) == 1 and out == ""
-    calls, out = sent("aws iam create-role --role-name R --assume-role-policy-document '"
-                      + trust.replace('"Action"', '"Condition": {"StringEqual": {"aws:x": "y"}}, "Action"') + "'", capsys)
+    calls, out = sent(
+        "aws iam create-role --role-name R --assume-role-policy-document '"
+        + trust.replace('"Action"', '"Condition": {"StringEqual": {"aws:x": "y"}}, "Action"')
+        + "'",
+        capsys,
+    )
     assert calls == [] and "did you mean StringEquals?" in out and "(the JSON text)" in out
 
 
-@pytest.mark.parametrize("command", [
-    f"aws iam create-role --role-name R --assume-role-policy-document file://{S3POLICY}",
-    f"aws iam update-assume-role-policy --role-name R --policy-document file://{S3POLICY}",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"aws iam create-role --role-name R --assume-role-policy-document file://{S3POLICY}",
+        f"aws iam update-assume-role-policy --role-name R --policy-document file://{S3POLICY}",
+    ],
+)
 def test_permission_policy_given_as_trust_policy_is_not_sent(command, capsys):
     calls, out = sent(command, capsys)
     assert calls == [] and "this is a permission policy" in out and "a trust policy" in out
@@ -145,14 +166,18 @@ def test_permission_policy_given_as_trust_policy_is_not_sent(command, capsys):
 
 
 def test_trust_policy_given_as_permission_policy_is_not_sent(capsys):
-    calls, out = sent(f"aws iam put-role-policy --role-name R --policy-name P --policy-document file://{TRUSTPOLICY}", capsys)
+    calls, out = sent(
+        f"aws iam put-role-policy --role-name R --policy-name P --policy-document file://{TRUSTPOLICY}", capsys
+    )
     assert calls == [] and "this is a trust policy" in out
 
 
 def test_findings_iam_accepts_are_printed_and_the_command_is_sent(tmp_path, capsys):
     path = tmp_path / "p.json"
-    path.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
-                    '"Action": ["s3:GetObject", "cloudwatch:PutMetricData"], "Resource": "arn:aws:s3:::b"}]}')
+    path.write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+        '"Action": ["s3:GetObject", "cloudwatch:PutMetricData"], "Resource": "arn:aws:s3:::b"}]}'
+    )
     calls, out = sent(f"aws iam create-policy --policy-name P --policy-document file://{path}", capsys)
     assert len(calls) == 1 and "Not sent" not in out
     assert out.count(": warning: ") == 2 and "add /* to reach the objects" in out
@@ -182,6 +207,10 @@ def test_shell_aws_lines_run_in_the_lab_with_a_note():
 
 def test_shell_aws_transform_leaves_other_lines_and_cell_magics_alone():
     assert magics.shell_aws_as_magic(["x = 1\n", "  !aws iam list-roles\n", "!ls\n", "out = !aws s3 ls\n"]) == [
-        "x = 1\n", "  %aws_from_shell iam list-roles\n", "!ls\n", "out = %aws_from_shell s3 ls\n"]
+        "x = 1\n",
+        "  %aws_from_shell iam list-roles\n",
+        "!ls\n",
+        "out = %aws_from_shell s3 ls\n",
+    ]
     cell = ["%%instance\n", "!aws s3 ls\n"]
     assert magics.shell_aws_as_magic(cell) == cell

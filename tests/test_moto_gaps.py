@@ -3,6 +3,7 @@
 When one of the `test_moto_still_*` tests fails, moto has fixed that difference:
 remove the workaround (or the notebook's sentence about it) and this test.
 """
+
 import json
 
 import boto3
@@ -31,8 +32,7 @@ def launched(capsys):
 
 def put_metric(session):
     """PutMetricData as the instance, IAM checks on, without the CloudWatch name shim."""
-    session.client("cloudwatch").put_metric_data(
-        Namespace="IAMRoleLab", MetricData=[{"MetricName": "M", "Value": 1.0}])
+    session.client("cloudwatch").put_metric_data(Namespace="IAMRoleLab", MetricData=[{"MetricName": "M", "Value": 1.0}])
 
 
 def test_moto_still_crashes_on_assume_role_of_a_service_trusted_role(launched):
@@ -40,10 +40,19 @@ def test_moto_still_crashes_on_assume_role_of_a_service_trusted_role(launched):
     iam = lab.client("iam")
     iam.create_user(UserName="caller")
     key = iam.create_access_key(UserName="caller")["AccessKey"]
-    iam.put_user_policy(UserName="caller", PolicyName="assume", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}))
-    sts = boto3.client("sts", region_name=lab.region(), aws_access_key_id=key["AccessKeyId"],
-                       aws_secret_access_key=key["SecretAccessKey"])
+    iam.put_user_policy(
+        UserName="caller",
+        PolicyName="assume",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}
+        ),
+    )
+    sts = boto3.client(
+        "sts",
+        region_name=lab.region(),
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
     with enable_iam_authentication(), pytest.raises(TypeError):
         sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="caller-session")
 
@@ -51,9 +60,17 @@ def test_moto_still_crashes_on_assume_role_of_a_service_trusted_role(launched):
 def test_moto_still_ignores_trust_policies_with_checks_off(launched):
     """Difference 1: with checks paused, moto hands out credentials whatever the trust policy says."""
     iam = lab.client("iam")
-    iam.update_assume_role_policy(RoleName="umemoto-wordpress-role", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                                                 "Action": "sts:AssumeRole"}]}))
+    iam.update_assume_role_policy(
+        RoleName="umemoto-wordpress-role",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ],
+            }
+        ),
+    )
     creds = moto_gaps.instance_credentials(lab.client("sts"), ROLE_ARN, launched["InstanceId"])
     assert creds["AccessKeyId"].startswith("ASIA")
 
@@ -103,7 +120,10 @@ def test_deleting_an_attached_policy_is_refused_as_on_aws(launched, capsys):
     assert refused.value.response["Error"]["Code"] == "DeleteConflict"
     assert refused.value.response["Error"]["Message"] == moto_gaps.ATTACHED_POLICY_MESSAGE
     magics.run_text(f"aws iam delete-policy --policy-arn {CW_POLICY}")
-    assert "(DeleteConflict) when calling the DeletePolicy operation: Cannot delete a policy attached" in capsys.readouterr().err
+    assert (
+        "(DeleteConflict) when calling the DeletePolicy operation: Cannot delete a policy attached"
+        in capsys.readouterr().err
+    )
     attached = lab.client("iam").list_attached_role_policies(RoleName="umemoto-wordpress-role")["AttachedPolicies"]
     assert CW_POLICY in {p["PolicyArn"] for p in attached}
     lab.client("iam").detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
@@ -127,8 +147,13 @@ def test_moto_still_deletes_policies_with_old_versions(launched):
     """Workaround 3 is still needed: moto itself deletes a policy that has non-default versions."""
     iam = lab.client("iam")
     iam.detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
-    iam.create_policy_version(PolicyArn=CW_POLICY, PolicyDocument=json.dumps(
-        iam.get_policy_version(PolicyArn=CW_POLICY, VersionId="v1")["PolicyVersion"]["Document"]), SetAsDefault=True)
+    iam.create_policy_version(
+        PolicyArn=CW_POLICY,
+        PolicyDocument=json.dumps(
+            iam.get_policy_version(PolicyArn=CW_POLICY, VersionId="v1")["PolicyVersion"]["Document"]
+        ),
+        SetAsDefault=True,
+    )
     moto_gaps.allow_deleting_attached_policies()
     try:
         iam.delete_policy(PolicyArn=CW_POLICY)
@@ -145,7 +170,8 @@ def test_moto_still_deletes_attached_policies(launched):
     finally:
         moto_gaps.refuse_deleting_attached_policies()
     assert "CloudWatch-Wordpress-ut" not in {
-        p["PolicyName"] for p in lab.client("iam").list_policies(Scope="Local")["Policies"]}
+        p["PolicyName"] for p in lab.client("iam").list_policies(Scope="Local")["Policies"]
+    }
 
 
 def test_moto_still_creates_roles_with_a_trust_policy_aws_refuses():

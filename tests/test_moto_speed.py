@@ -4,6 +4,7 @@ When a `test_still_needed_*` test fails, moto or botocore changed so that the
 workaround is no longer needed (or no longer applies): remove it from
 helpers/aws/moto_speed.py, and the test with it.
 """
+
 import gzip
 import json
 import os
@@ -26,13 +27,13 @@ MOTO = Path(resources.files("moto"))
 
 def run_python(code):
     """Run code in a fresh interpreter (so moto's EC2 module is imported there for the first time)."""
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- still needed -------------------------------------------------------------
+
 
 def test_still_needed_moto_ec2_makes_throwaway_botocore_sessions():
     """Workaround 1: moto's EC2 regions come from new botocore sessions made at import."""
@@ -58,11 +59,14 @@ def test_still_needed_moto_reads_every_regions_offerings_at_import():
         from moto.ec2.models.instance_types import INSTANCE_TYPE_OFFERINGS as offerings
         print(json.dumps({kind: sum(1 for v in dict.values(regions) if v) for kind, regions in offerings.items()}))
     """)
-    files = {kind.name: len(list(kind.iterdir())) for kind in (MOTO / "ec2/resources/instance_type_offerings").iterdir()}
+    files = {
+        kind.name: len(list(kind.iterdir())) for kind in (MOTO / "ec2/resources/instance_type_offerings").iterdir()
+    }
     assert loaded == files and min(files.values()) > 10
 
 
 # --- same answers ---------------------------------------------------------------
+
 
 def test_shared_loader_parses_each_file_once_per_data_path(monkeypatch):
     """With the workaround, new sessions share one loader; another data path gets its own."""
@@ -76,7 +80,8 @@ def test_shared_loader_parses_each_file_once_per_data_path(monkeypatch):
     assert first.get_service_data("sts") is second.get_service_data("sts")
     assert moto_speed.shared_loader("/nonexistent") is not moto_speed.shared_loader(None)
     assert moto_speed.shared_loader(os.pathsep.join(["/a", "/b", "/a"])) is moto_speed.shared_loader(
-        os.pathsep.join(["/a", "/b"]))
+        os.pathsep.join(["/a", "/b"])
+    )
     moto_speed.unshare_botocore_loaders()
     assert botocore.session.create_loader is not moto_speed.shared_loader
 
@@ -110,8 +115,9 @@ def test_deferred_offerings_answer_as_moto_does():
     for key, found in answers["offerings"].items():
         region, kind = key.split(" ")
         path = MOTO / "ec2/resources/instance_type_offerings" / kind / f"{region}.json"
-        data = json.loads(gzip.decompress(Path(f"{path}.gz").read_bytes()) if Path(f"{path}.gz").exists()
-                          else path.read_text())
+        data = json.loads(
+            gzip.decompress(Path(f"{path}.gz").read_bytes()) if Path(f"{path}.gz").exists() else path.read_text()
+        )
         assert found == sorted([o["InstanceType"], o["Location"]] for o in data), key
         assert found
 
@@ -138,6 +144,7 @@ def test_lab_clients_are_reused_and_the_administrators(monkeypatch):
     from helpers.aws import backend as backends
 
     backend = backends.MotoBackend()
+    backend.start()  # a client would start it; the instance's keys come into the environment later
     with mock_aws():
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAINSTANCEKEY")
         iam = backend.client("iam")

@@ -1,4 +1,5 @@
 """The network and instance of chapter 05 (helpers/steps/network.py): lookup-or-create, safe to repeat."""
+
 import pytest
 
 from helpers import lab
@@ -29,7 +30,12 @@ def test_launch_instance_is_idempotent(chapter5):
     rows = tables.instances_table()
     assert len(rows) == 1
     row = rows.iloc[0]
-    assert (row.InstanceId, row.State, row.PrivateIpAddress, row.Tags) == (first, "running", "10.0.1.50", "Name=iamrole-test")
+    assert (row.InstanceId, row.State, row.PrivateIpAddress, row.Tags) == (
+        first,
+        "running",
+        "10.0.1.50",
+        "Name=iamrole-test",
+    )
     assert row.InstanceProfileArn.endswith(":instance-profile/umemoto-wordpress-profile")
 
 
@@ -76,8 +82,10 @@ def test_instance_to_terminate_can_run_again(capsys):
     ec2.terminate_instances(InstanceIds=[first])
     ec2.get_waiter("instance_terminated").wait(InstanceIds=[first], WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     assert network.instance_to_terminate() == first
-    assert capsys.readouterr().out == f"Instance iamrole-test ({first}) is already terminated; " \
-                                      "running the commands again only confirms it.\n"
+    assert (
+        capsys.readouterr().out == f"Instance iamrole-test ({first}) is already terminated; "
+        "running the commands again only confirms it.\n"
+    )
     lab.reset()
     capsys.readouterr()
     assert network.instance_to_terminate() is None

@@ -6,6 +6,7 @@ re-running a chapter never meets "already exists" or a half-changed account.
 Notebooks are found at run time: a new `notebooks/NN-Title.ipynb` is covered
 without editing this file.
 """
+
 import configparser
 import re
 from pathlib import Path
@@ -22,8 +23,13 @@ IGNORED_COMMENTS = ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP", "# NBVAL_RAISES_EXC
 # EC2 resource ids (i-…, vpc-…) are seeded per kernel, but moto's EC2 backend draws a different number
 # of random values the first time it starts than after a reset, so a re-run in the same kernel shows
 # other ids. That is cosmetic; the comparison below is about content (no "already exists", same tables).
-EC2_ID = (re.compile(r"\b(i|vpc|igw|subnet|sg|rtb|eni|acl|eipalloc|eipassoc|r|ami|vol|snap|key|"
-                     r"rtbassoc|igw-attach|iip)-[0-9a-f]{8,17}\b"), r"\1-ID")
+EC2_ID = (
+    re.compile(
+        r"\b(i|vpc|igw|subnet|sg|rtb|eni|acl|eipalloc|eipassoc|r|ami|vol|snap|key|"
+        r"rtbassoc|igw-attach|iip)-[0-9a-f]{8,17}\b"
+    ),
+    r"\1-ID",
+)
 
 
 def sanitizers():
@@ -58,8 +64,12 @@ def compared(cell, rules):
 
 def errors(cells):
     """'cell N: Name: message' for every error output."""
-    return [f"cell {index}: {out['ename']}: {out['evalue']}"
-            for index, cell in cells for out in cell.get("outputs", []) if out["output_type"] == "error"]
+    return [
+        f"cell {index}: {out['ename']}: {out['evalue']}"
+        for index, cell in cells
+        for out in cell.get("outputs", [])
+        if out["output_type"] == "error"
+    ]
 
 
 def checked(cell):
@@ -71,8 +81,13 @@ def checked(cell):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_twice_in_one_kernel(path):
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     code = [(index, cell) for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
     rules = sanitizers()
     runs = []
@@ -84,5 +99,7 @@ def test_notebook_runs_twice_in_one_kernel(path):
             runs.append({index: compared(cell, rules) for index, cell in code if checked(cell)})
     first, second = runs
     changed = [index for index in first if first[index] != second[index]]
-    assert not changed, (f"{path.name}: the second run printed something else in cell(s) {changed}; "
-                         f"first:\n{first[changed[0]]}\nsecond:\n{second[changed[0]]}")
+    assert not changed, (
+        f"{path.name}: the second run printed something else in cell(s) {changed}; "
+        f"first:\n{first[changed[0]]}\nsecond:\n{second[changed[0]]}"
+    )

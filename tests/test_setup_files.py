@@ -1,4 +1,5 @@
 """The project's own set-up files agree with each other."""
+
 import importlib.util
 import re
 import subprocess
@@ -33,9 +34,17 @@ def test_the_slow_iri_checker_is_pinned_but_not_installed():
     if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
         pytest.skip("not the project's .venv: conda and Binder let pip resolve, and install them")
     # jsonschema (via nbformat and jupyter_events) must start without it.
-    loaded = subprocess.run([sys.executable, "-c", "import sys, nbformat.validator, jupyter_events.validators; "
-                             "print(sorted(m for m in sys.modules if m.startswith(('rfc3987', 'lark'))))"],
-                            capture_output=True, text=True, check=True).stdout.strip()
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, nbformat.validator, jupyter_events.validators; "
+            "print(sorted(m for m in sys.modules if m.startswith(('rfc3987', 'lark'))))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert loaded == "[]", f"{loaded}: rebuild .venv (rm -r .venv; python3 tasks.py test)"
 
 

@@ -1,4 +1,5 @@
 """The lab's tables read from the backend: odd but valid policy shapes do not break them."""
+
 import json
 
 from helpers import lab
@@ -9,9 +10,10 @@ from helpers.steps import role_policies
 
 def test_roles_reads_a_trust_policy_whose_statement_is_one_object(capsys):
     lab.start()
-    trust = {"Version": "2012-10-17",
-             "Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"},
-                           "Action": "sts:AssumeRole"}}
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"},
+    }
     lab.client("iam").create_role(RoleName="single-statement", AssumeRolePolicyDocument=json.dumps(trust))
     row = tables.roles().set_index("RoleName").loc["single-statement"]
     assert row["TrustedPrincipals"] == "Service: ec2.amazonaws.com"
@@ -20,15 +22,20 @@ def test_roles_reads_a_trust_policy_whose_statement_is_one_object(capsys):
 
 def test_role_permissions_lists_attached_then_inline_policies(capsys):
     lab.start(chapter=4)
-    inline = {"Version": "2012-10-17",
-              "Statement": [{"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]}
-    lab.client("iam").put_role_policy(RoleName=role_policies.ROLE, PolicyName="no-deletes",
-                                      PolicyDocument=json.dumps(inline))
+    inline = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]}
+    lab.client("iam").put_role_policy(
+        RoleName=role_policies.ROLE, PolicyName="no-deletes", PolicyDocument=json.dumps(inline)
+    )
     table = tables.role_permissions(role_policies.ROLE)
     assert list(table.columns) == ["Policy", "Statement", "Effect", "Action", "Resource"]
     assert list(dict.fromkeys(table["Policy"])) == list(role_policies.documents())
-    assert table.iloc[-1].to_dict() == {"Policy": "no-deletes (inline)", "Statement": 1, "Effect": "Deny",
-                                        "Action": "s3:DeleteObject", "Resource": "*"}
+    assert table.iloc[-1].to_dict() == {
+        "Policy": "no-deletes (inline)",
+        "Statement": 1,
+        "Effect": "Deny",
+        "Action": "s3:DeleteObject",
+        "Resource": "*",
+    }
 
 
 def test_a_trust_policy_stored_as_plain_text_is_shown_with_a_note(capsys):

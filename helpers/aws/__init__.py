@@ -1,1 +1,1 @@
-"""The emulated AWS account: the backend, isolation from the learner's AWS settings, moto's workarounds and speed-ups."""
+"""The emulated AWS account: the backend, isolation from the learner's AWS settings, moto's workarounds, speed-ups."""

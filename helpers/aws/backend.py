@@ -6,6 +6,7 @@ module for the active backend (`current()`) and its administrator's clients
 `client`, `name`, `region`, `account_id`), so a moto server or a real account can
 be added later as another class without touching a notebook.
 """
+
 import boto3
 
 from helpers.aws import moto_gaps, moto_speed, sandbox
@@ -61,10 +62,15 @@ class MotoBackend:
         passed explicitly, so a client first made while an instance's credentials
         are in the environment is still the administrator's.
         """
+        if self._mock is None:
+            self.start()  # never a client for real AWS
         if service not in self._clients:
             self._clients[service] = boto3.client(
-                service, region_name=self.region, aws_access_key_id=sandbox.FAKE_ACCESS_KEY,
-                aws_secret_access_key=sandbox.FAKE_SECRET_KEY)
+                service,
+                region_name=self.region,
+                aws_access_key_id=sandbox.FAKE_ACCESS_KEY,
+                aws_secret_access_key=sandbox.FAKE_SECRET_KEY,
+            )
         return self._clients[service]
 
 

@@ -40,14 +40,17 @@ Differences with no workaround, which the notebooks mention where they show:
    creates the role (exercise 2.1's broken trust policy included). The
    linter points at both mistakes; exercise 2.1's checker quotes AWS's refusal.
 """
+
 import contextlib
 
 # moto's signing-name prefix -> the IAM action prefix AWS uses in policies.
 ACTION_PREFIXES = {"monitoring": "cloudwatch"}
 
 ATTACHED_POLICY_MESSAGE = "Cannot delete a policy attached to entities."  # AWS's own words
-VERSIONS_MESSAGE = ("This policy has more than one version. Before you delete a policy, you must delete the "
-                    "policy's versions. The default version is deleted with the policy.")  # AWS's own words
+VERSIONS_MESSAGE = (
+    "This policy has more than one version. Before you delete a policy, you must delete the "
+    "policy's versions. The default version is deleted with the policy."
+)  # AWS's own words
 
 _installed = False
 _saved_delete_policy = None
@@ -112,7 +115,7 @@ def enforced():
 
 
 def refuse_deleting_attached_policies():
-    """Make moto's DeletePolicy refuse a policy still attached or with old versions, as AWS does (workaround 3; idempotent)."""
+    """Make moto's DeletePolicy refuse a policy still attached or with old versions, as AWS does (workaround 3)."""
     global _saved_delete_policy
     from moto.iam.exceptions import DeleteConflictException
     from moto.iam.models import IAMBackend

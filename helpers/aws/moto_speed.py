@@ -1,4 +1,4 @@
-"""Make the emulated AWS start faster and smaller, without changing what it answers.
+"""Make the emulated AWS start faster and smaller, without changing what it answers (chapter 00 on).
 
 `install()` (called once by helpers.aws.backend when the lab starts moto) applies two
 workarounds for the rest of the process. Each has a test in
@@ -24,6 +24,7 @@ workaround is no longer needed, or no longer works -- then remove it here.
    each location type's table loads a region's file the first time that region
    is looked up. Every region still answers exactly as before.
 """
+
 import importlib.abc
 import importlib.machinery
 import os
@@ -38,6 +39,7 @@ _shared_loaders = {}
 
 
 # --- 1. one botocore loader per data path ------------------------------------
+
 
 def shared_loader(search_path_string=None):
     """botocore's create_loader, but one loader (with its parsed files) per data path.
@@ -78,6 +80,7 @@ def unshare_botocore_loaders():
 
 
 # --- 2. instance-type offerings on demand ------------------------------------
+
 
 class LazyOfferings(dict):
     """One location type's {region: offerings}, each region's file read when first looked up."""
@@ -213,8 +216,8 @@ def defer_instance_type_offerings():
 
 # --- both ---------------------------------------------------------------------
 
+
 def install():
     """Apply both workarounds (idempotent). Call before moto's EC2 module is first imported."""
     share_botocore_loaders()
     defer_instance_type_offerings()
-

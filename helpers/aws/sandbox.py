@@ -5,6 +5,7 @@ whatever the learner's shell, profile or config files say. `isolate()` removes
 every AWS_* setting from this process and installs fake keys, a fixed region and
 empty config files instead.
 """
+
 import atexit
 import getpass
 import importlib.util

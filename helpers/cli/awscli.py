@@ -4,6 +4,7 @@ awscli's own driver runs in this process, so the article's commands behave and
 print exactly as the CLI does, while moto (running here too) answers them.
 A failing command never raises: the CLI prints its error and a hint follows.
 """
+
 import contextlib
 import io
 import os

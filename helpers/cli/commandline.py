@@ -6,6 +6,7 @@ the next line; `$NAME` and `${NAME}` are replaced by the notebook variable NAME,
 a shell would; words are split with shell quoting; options are read in both forms,
 `--option value` and `--option=value`.
 """
+
 import re
 import shlex
 
@@ -59,7 +60,8 @@ def split_command(number, line):
     if WINDOWS_PATH.search(line):
         raise CommandError(
             f"Line {number}: file://C:\\... is a Windows path on the article author's PC. "
-            "In this lab the policy files are in ../policies/, e.g. file://../policies/s3policy.json")
+            "In this lab the policy files are in ../policies/, e.g. file://../policies/s3policy.json"
+        )
     try:
         words = shlex.split(line, comments=True)
     except ValueError as error:

@@ -14,6 +14,7 @@ Before an IAM command is sent, its policy documents are linted as the kind each
 option takes, and one IAM would refuse is not sent. A `!aws` line (which would
 start a separate CLI that cannot see the emulated account) runs as `%aws`, with a note.
 """
+
 import re
 
 from helpers.cli import awscli
@@ -21,8 +22,10 @@ from helpers.cli.commandline import CommandError, parse_commands
 from helpers.cli.presend import refusal
 
 SHELL_AWS = re.compile(r"^(\s*(?:[A-Za-z_]\w*\s*=\s*)?)!\s*aws\b\s*")
-SHELL_AWS_NOTE = ("Note: `!aws` would start a separate AWS CLI outside the lab: it cannot see the emulated "
-                  "account and would try to reach real AWS. The lab ran this line as `%aws` instead; write %aws.")
+SHELL_AWS_NOTE = (
+    "Note: `!aws` would start a separate AWS CLI outside the lab: it cannot see the emulated "
+    "account and would try to reach real AWS. The lab ran this line as `%aws` instead; write %aws."
+)
 
 
 def run_text(text, namespace=None, runner=None):

@@ -5,6 +5,7 @@ would send the wrong thing, so the command is not sent and one line says how to 
 it. Each IAM policy document is linted as the kind its option takes (trust or
 permission policy), and one IAM would refuse is not sent.
 """
+
 from pathlib import Path
 
 from helpers.cli.commandline import policy_arguments
@@ -29,13 +30,19 @@ def forgotten_file_prefix(args):
 def file_prefix_advice(option, value):
     """What is wrong with a policy option's bare path or fileb:// URL, and the fixed option."""
     if "://" in value and not value.startswith(("fileb://", "file://")):
-        return (f"{option} {value}: the CLI reads a policy only from a local file (file://PATH) "
-                f"or from JSON text; download the file, then use file://PATH.")
+        return (
+            f"{option} {value}: the CLI reads a policy only from a local file (file://PATH) "
+            f"or from JSON text; download the file, then use file://PATH."
+        )
     if value.startswith("fileb://"):
-        return (f"{option} {value} gives the CLI the file's raw bytes, but a policy document is text: "
-                f"write {option} {file_url(value)}")
-    return (f"{option} {value} sends the text '{value}' itself as the policy, not the file. "
-            f"Put file:// in front so the CLI reads the file: {option} {file_url(value)}")
+        return (
+            f"{option} {value} gives the CLI the file's raw bytes, but a policy document is text: "
+            f"write {option} {file_url(value)}"
+        )
+    return (
+        f"{option} {value} sends the text '{value}' itself as the policy, not the file. "
+        f"Put file:// in front so the CLI reads the file: {option} {file_url(value)}"
+    )
 
 
 def policy_value_problem(words):
@@ -45,8 +52,10 @@ def policy_value_problem(words):
         return file_prefix_advice(*forgotten)
     for option, value in policy_arguments(words):
         if not value.startswith("file://") and not value.lstrip().startswith("{"):
-            return (f"{option} takes file://PATH (e.g. file://../policies/trustpolicy.json) "
-                    f"or JSON text starting with {{, not '{value}'.")
+            return (
+                f"{option} takes file://PATH (e.g. file://../policies/trustpolicy.json) "
+                f"or JSON text starting with {{, not '{value}'."
+            )
     return None
 
 
@@ -61,13 +70,13 @@ def policy_findings(value, kind):
     """The lint findings for one policy option's value: an existing file:// file, or JSON text."""
 
     if value.startswith("file://"):
-        path = Path(value[len("file://"):])
+        path = Path(value[len("file://") :])
         return lint.lint_file(path, kind) if path.is_file() else []  # a missing file: the CLI says so
     return lint.lint_text(value, "(the JSON text)", kind)
 
 
 def lint_policy_arguments(words):
-    """Lint an IAM command's policy documents as the kind each option takes; print findings; True if IAM would refuse one."""
+    """Lint an IAM command's policy documents, each as the kind its option takes; True if IAM would refuse one."""
 
     if words[:1] != ["iam"]:  # other services' policies (bucket, key, IoT) follow other rules
         return False

@@ -3,6 +3,7 @@
 The article builds these with the AWS CLI; the course keeps its names unchanged, so a
 learner can compare every command and output with the original.
 """
+
 from pathlib import Path
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
@@ -19,6 +20,12 @@ KEY_NAME = "umemoto_kadai_1"
 AMI = "ami-0cbec04a61be382d9"
 PRIVATE_IP = "10.0.1.50"
 EC2_SERVICE = "ec2.amazonaws.com"  # the principal the role's trust policy names
+KINDS = {  # what each of the article's names is
+    **{name: "policy" for name in POLICIES},
+    ROLE: "role",
+    PROFILE: "instance-profile",
+    BUCKET: "bucket",
+}
 
 
 def read_policy(filename):

@@ -3,6 +3,7 @@
 `lab.start(chapter=N)` checks N against this list; the `%aws` hints name the chapter that
 creates a missing resource.
 """
+
 from helpers.course import article
 
 CHAPTERS = {  # number -> notebook (without .ipynb)

@@ -2,6 +2,7 @@
 
 difflib proposes candidates; the fewest single-letter edits picks among them.
 """
+
 import difflib
 
 

@@ -9,6 +9,7 @@ Steps of a real call: check the resource fits the action -> make sure the lab's
 bucket (and object, for GetObject) exist, as the administrator -> log in as the
 instance -> call with IAM enforced -> log out.
 """
+
 from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
@@ -55,13 +56,13 @@ def _list_buckets(session, bucket, key):
 def _put_metric(session, bucket, key):
     """Publish one data point to a custom metric."""
     session.client("cloudwatch").put_metric_data(
-        Namespace="IAMRoleLab", MetricData=[{"MetricName": "Playground", "Value": 1.0}])
+        Namespace="IAMRoleLab", MetricData=[{"MetricName": "Playground", "Value": 1.0}]
+    )
 
 
 def _describe_tags(session, bucket, key):
     """Read the instance's own tags."""
-    session.client("ec2").describe_tags(
-        Filters=[{"Name": "resource-id", "Values": [session.instance_id]}])
+    session.client("ec2").describe_tags(Filters=[{"Name": "resource-id", "Values": [session.instance_id]}])
 
 
 def _list_roles(session, bucket, key):
@@ -91,8 +92,7 @@ CALLS = {
 }
 
 
-RESOURCES = [OBJECT_ARN, BUCKET_ARN, BUCKET_ARN + "/*", OTHER_OBJECT_ARN,
-             S3_ARN + network.OTHER_BUCKET, "*"]
+RESOURCES = [OBJECT_ARN, BUCKET_ARN, BUCKET_ARN + "/*", OTHER_OBJECT_ARN, S3_ARN + network.OTHER_BUCKET, "*"]
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def s3_target(resource):
     """(bucket, key) of an S3 ARN (key "" for a bucket ARN), or None for anything else."""
     if not resource.startswith(S3_ARN):
         return None
-    bucket, _, key = resource[len(S3_ARN):].partition("/")
+    bucket, _, key = resource[len(S3_ARN) :].partition("/")
     return bucket, key
 
 
@@ -123,8 +123,11 @@ def call_problem(action, resource):
         return f"no real call for {action}: the playground makes {', '.join(CALLS)}"
     target = s3_target(resource)
     if call.acts_on == "any":
-        return "" if resource == "*" else (
-            f'{action} acts on no particular resource, so AWS checks it against "*": set the resource to *')
+        return (
+            ""
+            if resource == "*"
+            else (f'{action} acts on no particular resource, so AWS checks it against "*": set the resource to *')
+        )
     if target is None or not target[0]:
         return f"{action} needs an S3 ARN such as {call.resource}"
     bucket, key = target
@@ -133,8 +136,10 @@ def call_problem(action, resource):
     if call.acts_on == "object" and not key:
         return f"{action} acts on an object: name one, e.g. {S3_ARN}{bucket}/test.txt"
     if call.acts_on == "object" and ("*" in key or "?" in key):
-        return (f"a request names one object, never a pattern: use e.g. {S3_ARN}{bucket}/test.txt "
-                "(policies use /*, requests do not)")
+        return (
+            f"a request names one object, never a pattern: use e.g. {S3_ARN}{bucket}/test.txt "
+            "(policies use /*, requests do not)"
+        )
     return ""
 
 

@@ -4,6 +4,7 @@
 the CLI's output as usual, and fails the cell with one line (CheckFailed) if the
 command was allowed, did not run, or failed for another reason than AccessDenied.
 """
+
 import contextlib
 import sys
 
@@ -50,10 +51,14 @@ def expect_denied(command, session=None, namespace=None):
     if code is None:
         raise CheckFailed(f"This did not run, so nothing was denied: {command} (see the message above).")
     if not code:
-        raise CheckFailed(f"Expected AccessDenied, but this was allowed: {command}. The role's policies "
-                              f"allow it now: perhaps they changed since (another cell or the playground), "
-                              f"or the command is one they do allow.")
+        raise CheckFailed(
+            f"Expected AccessDenied, but this was allowed: {command}. The role's policies "
+            f"allow it now: perhaps they changed since (another cell or the playground), "
+            f"or the command is one they do allow."
+        )
     if "AccessDenied" not in text:
-        raise CheckFailed(f"This failed, but not because access was denied (exit code {code}): {command}. "
-                              f"The CLI's message above says why (a missing bucket or file, a typo?).")
+        raise CheckFailed(
+            f"This failed, but not because access was denied (exit code {code}): {command}. "
+            f"The CLI's message above says why (a missing bucket or file, a typo?)."
+        )
     print("Denied, as expected: AccessDenied from IAM.")

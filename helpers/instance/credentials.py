@@ -8,6 +8,7 @@ ec2.amazonaws.com assume it; the session is named after the instance id.
 
 Steps: find_instance -> profile_role -> check_trust -> obtain
 """
+
 from helpers.aws import backend, moto_gaps
 from helpers.course.article import EC2_SERVICE, PROFILE
 from helpers.course.errors import LabError
@@ -28,8 +29,7 @@ def find_instance(name):
     """The running instance with this Name tag; LoginError if there is none."""
     found = network.find_instance(name)
     if found is None:
-        raise LoginError(f"There is no instance named {name}: launch it first "
-                         f"(the run-instances step of chapter 05).")
+        raise LoginError(f"There is no instance named {name}: launch it first (the run-instances step of chapter 05).")
     return found
 
 
@@ -38,14 +38,18 @@ def profile_role(instance):
     name = instance_name(instance)
     profile = instance.get("IamInstanceProfile")
     if not profile:
-        raise LoginError(f"Instance {name} was launched without an instance profile, so EC2 has no role "
-                         f"to get credentials for: every `aws` command on it would find no credentials. "
-                         f"Launch it with --iam-instance-profile Name={PROFILE}.")
+        raise LoginError(
+            f"Instance {name} was launched without an instance profile, so EC2 has no role "
+            f"to get credentials for: every `aws` command on it would find no credentials. "
+            f"Launch it with --iam-instance-profile Name={PROFILE}."
+        )
     profile_name = profile["Arn"].split("/")[-1]
     roles = backend.client("iam").get_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]["Roles"]
     if not roles:
-        raise LoginError(f"Instance profile {profile_name} holds no role, so EC2 has nothing to assume for "
-                         f"{name}. Put the role in it: aws iam add-role-to-instance-profile (chapter 04).")
+        raise LoginError(
+            f"Instance profile {profile_name} holds no role, so EC2 has nothing to assume for "
+            f"{name}. Put the role in it: aws iam add-role-to-instance-profile (chapter 04)."
+        )
     return profile_name, roles[0]
 
 
@@ -76,10 +80,12 @@ def check_trust(role):
     document = as_document(role["AssumeRolePolicyDocument"])
     if not trusts(document):
         who = ", ".join(trusted_principals(document)) or "nobody"
-        raise TrustError(f"Role {role['RoleName']} does not trust {EC2_SERVICE} (its trust policy allows: {who}), "
-                         f"so EC2 cannot get credentials for the instance. The permission policies do not matter "
-                         f"here: without trust the role cannot be assumed at all. Fix the trust policy "
-                         f"(aws iam update-assume-role-policy, chapter 02's trustpolicy.json).")
+        raise TrustError(
+            f"Role {role['RoleName']} does not trust {EC2_SERVICE} (its trust policy allows: {who}), "
+            f"so EC2 cannot get credentials for the instance. The permission policies do not matter "
+            f"here: without trust the role cannot be assumed at all. Fix the trust policy "
+            f"(aws iam update-assume-role-policy, chapter 02's trustpolicy.json)."
+        )
 
 
 def obtain(name):

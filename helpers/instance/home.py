@@ -3,6 +3,7 @@
 On Amazon Linux the home folder is /home/ec2-user; in the lab it is a scratch folder
 outside the repository, made per login. A path outside it is refused.
 """
+
 from pathlib import Path, PurePosixPath
 
 HOME = "/home/ec2-user"  # the home folder on Amazon Linux, which `pwd` shows
@@ -18,6 +19,5 @@ def inside(session, name):
     if path.is_absolute() and (path == PurePosixPath(HOME) or PurePosixPath(HOME) in path.parents):
         path = path.relative_to(HOME)
     if path.is_absolute() or ".." in path.parts:
-        raise ShellError(f"{name}: the lab's instance only has its home folder; "
-                         f"use a plain name such as test.txt.")
+        raise ShellError(f"{name}: the lab's instance only has its home folder; use a plain name such as test.txt.")
     return session.home / Path(*path.parts) if path.parts else session.home

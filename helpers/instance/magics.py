@@ -2,6 +2,7 @@
 
 `lab.start` registers them; before `session.login(...)` they print how to log in.
 """
+
 from helpers.instance import session
 
 

@@ -7,6 +7,7 @@ login session. It accepts requests with or without an IMDSv2 token, like an
 instance launched with `--metadata-options HttpTokens=optional` (chapter 05 shows
 the token's two steps).
 """
+
 import datetime
 import json
 import posixpath
@@ -15,8 +16,16 @@ import sys
 from helpers.aws import backend
 from helpers.instance.home import ShellError, inside
 
-CURL_VALUE_OPTIONS = {"-X": "method", "--request": "method", "-o": "output", "--output": "output",
-                      "-H": None, "--header": None, "-m": None, "--max-time": None}
+CURL_VALUE_OPTIONS = {
+    "-X": "method",
+    "--request": "method",
+    "-o": "output",
+    "--output": "output",
+    "-H": None,
+    "--header": None,
+    "-m": None,
+    "--max-time": None,
+}
 
 
 IMDS = "http://169.254.169.254"
@@ -34,7 +43,7 @@ def curl_request(args):
             letter = next((c for c in arg[1:] if f"-{c}" in CURL_VALUE_OPTIONS), None)
             if letter is None:
                 continue
-            rest = arg[arg.index(letter) + 1:]
+            rest = arg[arg.index(letter) + 1 :]
             if rest:
                 args.insert(0, rest)
             arg = f"-{letter}"
@@ -53,14 +62,19 @@ def curl(session, args):
     if url is None:
         raise ShellError("curl needs an address, e.g. curl -s http://169.254.169.254/latest/meta-data/instance-id")
     if not url.startswith(IMDS + "/"):
-        raise ShellError(f"curl {url}: the lab's instance reaches only its metadata service ({IMDS}/...) "
-                         f"and, through `aws`, the emulated AWS; it has no internet.")
-    path = posixpath.normpath(url[len(IMDS):])
+        raise ShellError(
+            f"curl {url}: the lab's instance reaches only its metadata service ({IMDS}/...) "
+            f"and, through `aws`, the emulated AWS; it has no internet."
+        )
+    path = posixpath.normpath(url[len(IMDS) :])
     answer = metadata(session, path, put=method == "PUT")
     if answer is None:
         known = " (it needs -X PUT)" if path == "/latest/api/token" else f"; try {IMDS}/latest/meta-data/"
-        print(f"curl: (22) The requested URL returned error: 404 ({url}: not something the lab's "
-              f"metadata service answers{known})", file=sys.stderr)
+        print(
+            f"curl: (22) The requested URL returned error: 404 ({url}: not something the lab's "
+            f"metadata service answers{known})",
+            file=sys.stderr,
+        )
         return 22
     if output:
         inside(session, output).write_text(answer + "\n")
@@ -76,8 +90,9 @@ def metadata(session, path, put=False):
         "/latest/meta-data": "iam/\ninstance-id",
         "/latest/meta-data/instance-id": session.instance_id,
         "/latest/meta-data/iam": "info\nsecurity-credentials/",
-        "/latest/meta-data/iam/info": json.dumps({"Code": "Success", "InstanceProfileArn": profile_arn(session)},
-                                                 indent=2),
+        "/latest/meta-data/iam/info": json.dumps(
+            {"Code": "Success", "InstanceProfileArn": profile_arn(session)}, indent=2
+        ),
         role_path: session.role_name,
         f"{role_path}/{session.role_name}": credentials_document(session.credentials),
     }
@@ -96,8 +111,15 @@ def credentials_document(credentials):
     expiration = credentials.get("Expiration")
     if isinstance(expiration, datetime.datetime):
         expiration = expiration.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return json.dumps({"Code": "Success", "LastUpdated": datetime.datetime.now(datetime.timezone.utc)
-                       .strftime("%Y-%m-%dT%H:%M:%SZ"), "Type": "AWS-HMAC",
-                       "AccessKeyId": credentials["AccessKeyId"],
-                       "SecretAccessKey": credentials["SecretAccessKey"],
-                       "Token": credentials["SessionToken"], "Expiration": expiration}, indent=2)
+    return json.dumps(
+        {
+            "Code": "Success",
+            "LastUpdated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Type": "AWS-HMAC",
+            "AccessKeyId": credentials["AccessKeyId"],
+            "SecretAccessKey": credentials["SecretAccessKey"],
+            "Token": credentials["SessionToken"],
+            "Expiration": expiration,
+        },
+        indent=2,
+    )

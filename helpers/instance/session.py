@@ -15,6 +15,7 @@ helpers.instance.shell, in a scratch home folder under the system temp folder --
 never as programs of your own computer. Lines using shell operators are refused
 with a message, and outside a session every call prints how to log in.
 """
+
 import shlex
 import tempfile
 from dataclasses import dataclass, field
@@ -58,10 +59,12 @@ class Session:
     @property
     def env(self):
         """The environment variables an `aws` command on the instance sees."""
-        return {"AWS_ACCESS_KEY_ID": self.credentials["AccessKeyId"],
-                "AWS_SECRET_ACCESS_KEY": self.credentials["SecretAccessKey"],
-                "AWS_SESSION_TOKEN": self.credentials["SessionToken"],
-                "AWS_DEFAULT_REGION": backend.region()}
+        return {
+            "AWS_ACCESS_KEY_ID": self.credentials["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": self.credentials["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": self.credentials["SessionToken"],
+            "AWS_DEFAULT_REGION": backend.region(),
+        }
 
     def client(self, service):
         """A boto3 client with the instance's credentials, one per service (call it inside moto_gaps.enforced())."""
@@ -69,16 +72,17 @@ class Session:
             env = self.env
             region = env.pop("AWS_DEFAULT_REGION")
             # boto3's keyword names are the variables' names in lower case (aws_access_key_id, ...)
-            self._clients[service] = boto3.client(service, region_name=region,
-                                                  **{name.lower(): value for name, value in env.items()})
+            self._clients[service] = boto3.client(
+                service, region_name=region, **{name.lower(): value for name, value in env.items()}
+            )
         return self._clients[service]
 
     def tag(self, key):
         """One of the instance's own tags, read as the instance (needs ec2:DescribeTags)."""
         with moto_gaps.enforced():
-            tags = self.client("ec2").describe_tags(Filters=[
-                {"Name": "resource-id", "Values": [self.instance_id]},
-                {"Name": "key", "Values": [key]}])["Tags"]
+            tags = self.client("ec2").describe_tags(
+                Filters=[{"Name": "resource-id", "Values": [self.instance_id]}, {"Name": "key", "Values": [key]}]
+            )["Tags"]
         return tags[0]["Value"] if tags else None
 
     def variables(self, namespace=None):
@@ -143,11 +147,13 @@ def login(name=INSTANCE_NAME):
     except LoginError as error:
         print(f"Login refused: {error}")
         return None
-    print(f"Logged in to {name} ({_current.instance_id}) with the credentials EC2 gives it:\n"
-          f"  role {_current.role_name} (from instance profile {_current.profile_name}), "
-          f"session name {_current.instance_id}.\n"
-          f"  IAM checks are ON for every `aws` command in %instance / %%instance cells; "
-          f"the home folder is a scratch folder outside the repository.")
+    print(
+        f"Logged in to {name} ({_current.instance_id}) with the credentials EC2 gives it:\n"
+        f"  role {_current.role_name} (from instance profile {_current.profile_name}), "
+        f"session name {_current.instance_id}.\n"
+        f"  IAM checks are ON for every `aws` command in %instance / %%instance cells; "
+        f"the home folder is a scratch folder outside the repository."
+    )
     return _current
 
 
@@ -162,7 +168,7 @@ def logout():
 def current():
     """The current session; LoginError if nobody is logged in."""
     if _current is None:
-        raise LoginError("Not logged in to an instance: run `me = session.login(\"iamrole-test\")` first.")
+        raise LoginError('Not logged in to an instance: run `me = session.login("iamrole-test")` first.')
     return _current
 
 

@@ -8,14 +8,17 @@ answers only the instance metadata service (helpers.instance.metadata).
 The instance's shell is no real shell: each line runs one program. `shell_operator`
 finds redirection, pipes, `&&`, `;` or command substitution, which are refused.
 """
+
 import os
 import sys
 
 from helpers.instance.home import HOME, ShellError, inside
 from helpers.instance.metadata import curl
 
-NO_SHELL = ("this lab's instance shell runs one program per line without redirection or pipes "
-            "(no >, <, |, &&, ;, $( ) or backticks). Put each command on its own line.")
+NO_SHELL = (
+    "this lab's instance shell runs one program per line without redirection or pipes "
+    "(no >, <, |, &&, ;, $( ) or backticks). Put each command on its own line."
+)
 
 
 def shell_operator(line):
@@ -27,7 +30,7 @@ def shell_operator(line):
     quote = None
     index = 0
     while index < len(line):
-        char, pair = line[index], line[index:index + 2]
+        char, pair = line[index], line[index : index + 2]
         if quote == "'":
             quote = None if char == "'" else quote
         elif char == "\\":
@@ -52,8 +55,10 @@ def run(session, words):
     """Run one program line (words[0] is the program) on the instance; return its exit code."""
     program, args = words[0], words[1:]
     if program not in PROGRAMS:
-        raise ShellError(f"{program} is not a program on this lab's instance; its programs are aws, "
-                         f"{', '.join(PROGRAMS)} (working in its home folder).")
+        raise ShellError(
+            f"{program} is not a program on this lab's instance; its programs are aws, "
+            f"{', '.join(PROGRAMS)} (working in its home folder)."
+        )
     try:
         return PROGRAMS[program](session, args)
     except OSError as error:  # e.g. touch sub/x.txt without sub/, a name too long
@@ -115,8 +120,7 @@ def cat(session, args):
         if path.is_file():
             print(path.read_text(errors="replace"), end="")
         else:
-            print(f"cat: {name}: {'Is a directory' if path.is_dir() else 'No such file or directory'}",
-                  file=sys.stderr)
+            print(f"cat: {name}: {'Is a directory' if path.is_dir() else 'No such file or directory'}", file=sys.stderr)
             code = 1
     return code
 

@@ -4,6 +4,7 @@ It comes from parliament's offline copy of the IAM reference (iam_definition.jso
 so the linter can tell a misspelled action or service, and which resource an action
 acts on, without asking AWS. parliament's ARN matching is wrapped here too.
 """
+
 import functools
 import json
 import re
@@ -13,10 +14,15 @@ from dataclasses import dataclass
 # Service principals whose name is not an IAM action prefix, so the catalogue
 # cannot supply them. All other `<prefix>.amazonaws.com` names count as known.
 EXTRA_SERVICE_PRINCIPALS = (
-    "ecs-tasks.amazonaws.com", "edgelambda.amazonaws.com", "spotfleet.amazonaws.com",
-    "vpc-flow-logs.amazonaws.com", "delivery.logs.amazonaws.com",
-    "monitoring.rds.amazonaws.com", "export.rds.amazonaws.com",
-    "ops.apigateway.amazonaws.com", "replicator.lambda.amazonaws.com",
+    "ecs-tasks.amazonaws.com",
+    "edgelambda.amazonaws.com",
+    "spotfleet.amazonaws.com",
+    "vpc-flow-logs.amazonaws.com",
+    "delivery.logs.amazonaws.com",
+    "monitoring.rds.amazonaws.com",
+    "export.rds.amazonaws.com",
+    "ops.apigateway.amazonaws.com",
+    "replicator.lambda.amazonaws.com",
 )
 
 
@@ -27,14 +33,14 @@ HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
 class Catalogue:
     """Services, actions, ARN formats and service principals known to IAM."""
 
-    actions: dict          # prefix -> {lowercase action name: documented name}
-    names: dict            # service prefix -> service name
-    resources: dict        # prefix -> list of ARN formats with ${...} replaced by *
-    arn_services: set      # the service part of every documented ARN
+    actions: dict  # prefix -> {lowercase action name: documented name}
+    names: dict  # service prefix -> service name
+    resources: dict  # prefix -> list of ARN formats with ${...} replaced by *
+    arn_services: set  # the service part of every documented ARN
     service_principals: set
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_parliament():
     """Import parliament quietly (it opens files without closing them)."""
     with warnings.catch_warnings():
@@ -52,19 +58,19 @@ def catalogue():
     for service in services:
         prefix = service["prefix"]
         names.setdefault(prefix, service["service_name"])
-        actions.setdefault(prefix, {}).update(
-            {p["privilege"].lower(): p["privilege"] for p in service["privileges"]})
-        resources.setdefault(prefix, []).extend(
-            re.sub(r"\$\{.*?\}", "*", r["arn"]) for r in service["resources"])
+        actions.setdefault(prefix, {}).update({p["privilege"].lower(): p["privilege"] for p in service["privileges"]})
+        resources.setdefault(prefix, []).extend(re.sub(r"\$\{.*?\}", "*", r["arn"]) for r in service["resources"])
     arn_services = {arn.split(":")[2] for arns in resources.values() for arn in arns}
-    return Catalogue(actions, names, resources, arn_services | set(actions),
-                     _service_principals(services, actions))
+    return Catalogue(actions, names, resources, arn_services | set(actions), _service_principals(services, actions))
 
 
 def _service_principals(services, actions):
     """`<prefix>.amazonaws.com` for every service, plus names the data mentions."""
-    return ({f"{prefix}.amazonaws.com" for prefix in actions}
-            | _mentioned_hosts(json.dumps(services)) | set(EXTRA_SERVICE_PRINCIPALS))
+    return (
+        {f"{prefix}.amazonaws.com" for prefix in actions}
+        | _mentioned_hosts(json.dumps(services))
+        | set(EXTRA_SERVICE_PRINCIPALS)
+    )
 
 
 def _mentioned_hosts(text):
@@ -78,7 +84,7 @@ def _mentioned_hosts(text):
         start = match.start()
         while start and text[start - 1] in HOST_CHARACTERS:
             start -= 1
-        hosts.add(text[start:match.end()].strip("."))
+        hosts.add(text[start : match.end()].strip("."))
     return hosts - {"amazonaws.com"}
 
 

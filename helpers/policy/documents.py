@@ -3,6 +3,7 @@
 boto3 returns a stored policy as a dict or as URL-encoded JSON text; a document sent
 without file:// may even be stored as plain text. These functions read any of them.
 """
+
 import json
 from urllib.parse import unquote
 

@@ -5,18 +5,27 @@ Every rule module reads statements through these: `fields` maps an object's keys
 holds a string or a list of strings, `either` finds Action or NotAction (and the
 like) and reports both or neither.
 """
+
 import json
 
 from helpers.course.spelling import close, did_you_mean
 
-STATEMENT_KEYS = ("Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
-                  "Resource", "NotResource", "Condition")
+STATEMENT_KEYS = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
 
 
 def describe(node):
     """'an array', 'a string', ... for messages."""
-    names = {"array": "an array [...]", "object": "an object {...}", "string": "a string",
-             "number": "a number"}
+    names = {"array": "an array [...]", "object": "an object {...}", "string": "a string", "number": "a number"}
     return names.get(node.kind) or json.dumps(node.value)
 
 
@@ -38,14 +47,23 @@ def fields(report, obj, known):
             unknown.append(member)
             continue
         if member.key in found:
-            report.add(member.key_node, "warning", "duplicate-key",
-                       f'"{member.key}" appears twice: only the last one counts',
-                       "merge them into one")
+            report.add(
+                member.key_node,
+                "warning",
+                "duplicate-key",
+                f'"{member.key}" appears twice: only the last one counts',
+                "merge them into one",
+            )
         found[member.key] = member
     for member in unknown:
         guess = guess_key(member.key, known)
-        report.add(member.key_node, "error", "unknown-key", f'unknown key "{member.key}"',
-                   did_you_mean(guess, "allowed here: " + ", ".join(known)))
+        report.add(
+            member.key_node,
+            "error",
+            "unknown-key",
+            f'unknown key "{member.key}"',
+            did_you_mean(guess, "allowed here: " + ", ".join(known)),
+        )
         if guess and guess not in found:
             found[guess] = member
     return found
@@ -57,16 +75,13 @@ def strings(report, member):
     if node.kind == "string":
         return [node]
     if node.kind != "array":
-        report.add(node, "error", "type", f"{name} must be a string or a list of strings",
-                   f'e.g. "{name}": ["..."]')
+        report.add(node, "error", "type", f"{name} must be a string or a list of strings", f'e.g. "{name}": ["..."]')
         return []
     if not node.value:
-        report.add(node, "error", "empty-list", f"{name} is an empty list",
-                   "list at least one entry")
+        report.add(node, "error", "empty-list", f"{name} is an empty list", "list at least one entry")
     for item in node.value:
         if item.kind != "string":
-            report.add(item, "error", "type", f"each {name} entry must be a string",
-                       'put it in double quotes')
+            report.add(item, "error", "type", f"each {name} entry must be a string", "put it in double quotes")
     return [item for item in node.value if item.kind == "string"]
 
 
@@ -74,8 +89,9 @@ def either(report, statement, found, name, hint):
     """The member for `name` or `Not<name>`; reports both or neither."""
     plain_member, not_member = found.get(name), found.get("Not" + name)
     if plain_member and not_member:
-        report.add(not_member.key_node, "error", "both",
-                   f"use either {name} or Not{name}, not both", "delete one of them")
+        report.add(
+            not_member.key_node, "error", "both", f"use either {name} or Not{name}, not both", "delete one of them"
+        )
     elif not plain_member and not not_member:
         report.add(statement, "error", f"{name.lower()}-missing", f"{name} is missing", hint)
     return plain_member or not_member

@@ -14,6 +14,7 @@ resources (ARNs) case-sensitively; in both, * matches any run of characters and
 to hold), and Principal is ignored. A statement without Resource (a trust policy)
 never matches a request. The result carries a pandas table, one row per statement.
 """
+
 import html
 import json
 from dataclasses import dataclass
@@ -79,8 +80,7 @@ class Explanation:
         if self.decision == "allow":
             return f"allow: {request} is allowed by {self.deciding}"
         if self.decision == "explicit deny":
-            return (f"explicit deny: {request} is denied by {self.deciding} "
-                    "(a Deny beats every Allow)")
+            return f"explicit deny: {request} is denied by {self.deciding} (a Deny beats every Allow)"
         return f"implicit deny: no statement allows {request}"
 
     def __str__(self):
@@ -92,8 +92,7 @@ class Explanation:
     def _repr_html_(self):
         """The summary line (decision in colour) and the table, for notebooks."""
         decision, _, rest = self.summary().partition(": ")
-        head = (f'<p><b style="color:{COLOURS[decision]}">{html.escape(decision)}</b>: '
-                f"{html.escape(rest)}</p>")
+        head = f'<p><b style="color:{COLOURS[decision]}">{html.escape(decision)}</b>: {html.escape(rest)}</p>'
         return head + self.table.to_html(index=False)
 
 
@@ -124,8 +123,7 @@ def load_policies(policies=None):
         policies = {"policy": policies}
     if isinstance(policies, dict):
         return {name: _document(name, doc) for name, doc in policies.items()}
-    return {Path(p).stem: _document(Path(p).stem, Path(p).read_text(encoding="utf-8-sig"))
-            for p in policies}
+    return {Path(p).stem: _document(Path(p).stem, Path(p).read_text(encoding="utf-8-sig")) for p in policies}
 
 
 def _document(name, document):
@@ -135,8 +133,7 @@ def _document(name, document):
     try:
         return json.loads(document)
     except json.JSONDecodeError as e:
-        raise ValueError(f"policy {name!r} is not valid JSON ({e}); "
-                         "lab.lint(FILE) shows where") from None
+        raise ValueError(f"policy {name!r} is not valid JSON ({e}); lab.lint(FILE) shows where") from None
 
 
 def statement_refs(documents):
@@ -157,8 +154,14 @@ def _evaluate(ref, action, resource):
     why = f"{action_why}; {resource_why}"
     if "Condition" in statement:
         why += "; Condition not evaluated (assumed to hold)"
-    row = {"policy": ref.policy, "statement": ref.label, "effect": ref.effect,
-           "action matches": _yes(action_ok), "resource matches": _yes(resource_ok), "why": why}
+    row = {
+        "policy": ref.policy,
+        "statement": ref.label,
+        "effect": ref.effect,
+        "action matches": _yes(action_ok),
+        "resource matches": _yes(resource_ok),
+        "why": why,
+    }
     return row, action_ok and resource_ok and ref.effect in ("Allow", "Deny")
 
 
@@ -215,8 +218,7 @@ def match_resource(statement, resource):
     hit = _first_match(patterns, resource, False)
     if hit is None:
         return False, _resource_miss(resource, patterns)
-    return True, (f"{resource} is listed in Resource" if hit == resource
-                  else f"{resource} matches {hit}")
+    return True, (f"{resource} is listed in Resource" if hit == resource else f"{resource} matches {hit}")
 
 
 def _resource_miss(resource, patterns):
@@ -225,8 +227,7 @@ def _resource_miss(resource, patterns):
         note = _case_note(resource, patterns)
         return f"{resource} matches none of the {len(patterns)} ARNs{note}"
     pattern = patterns[0]
-    if _is_s3(resource) and "/" not in resource and pattern.endswith("/*") \
-            and wildcard_match(pattern[:-2], resource):
+    if _is_s3(resource) and "/" not in resource and pattern.endswith("/*") and wildcard_match(pattern[:-2], resource):
         return f"bucket ARN does not match {pattern} (that pattern covers the objects inside)"
     if _is_s3(resource) and "/" in resource and wildcard_match(pattern, resource.split("/")[0]):
         return f"object ARN does not match {pattern} (that is the bucket itself; objects need /*)"

@@ -5,6 +5,7 @@ A `Finding` is one problem; `format_finding` renders it as
 text, turning character offsets into lines and columns; `print_findings` shows them
 in a notebook with the offending line and a caret under the column.
 """
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,5 +71,5 @@ def excerpt(lines, finding):
     if not finding.line or finding.line > len(lines):
         return ""
     line = lines[finding.line - 1]
-    pad = "".join(c if c == "\t" else " " for c in line[:finding.col - 1])
+    pad = "".join(c if c == "\t" else " " for c in line[: finding.col - 1])
     return f"    {line}\n    {pad}^\n"

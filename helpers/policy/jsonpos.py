@@ -7,6 +7,7 @@ into a tree of nodes that know where they start, so the linter's messages can po
 at a line and column. (json-source-map keeps one position per key path: for a key
 written twice in one object, both members get the later one's position.)
 """
+
 import json
 import re
 from dataclasses import dataclass
@@ -55,36 +56,40 @@ def parse(text):
         value = json.loads(text, object_pairs_hook=_Pairs)
     except json.JSONDecodeError as error:
         raise syntax.explain(text, error) from None
-    return _node(text, value, "", json_source_map.calculate(text), 0)
+    return _Tree(text).node(value, "", 0)
 
 
-def _node(text, value, pointer, positions, fallback):
-    """The node for `value` found at JSON pointer `pointer` (offset `fallback` if the map lacks it)."""
-    entry = positions.get(pointer)
-    offset = entry.value_start.position if entry else fallback
-    if isinstance(value, _Pairs):
-        return Node("object", [_member(text, key, item, pointer, positions, offset) for key, item in value], offset)
-    if isinstance(value, list):
-        items = [_node(text, item, f"{pointer}/{i}", positions, offset) for i, item in enumerate(value)]
-        return Node("array", items, offset)
-    if isinstance(value, str):
-        return Node("string", value, offset)
-    if isinstance(value, (bool, type(None))):
-        return Node("literal", value, offset)
-    return _number(text, value, offset)
+class _Tree:
+    """Builds nodes for a valid document's values, placed by json-source-map's positions."""
 
+    def __init__(self, text):
+        """Map every key and value of `text` to its position."""
+        self.text, self.positions = text, json_source_map.calculate(text)
 
-def _member(text, key, value, pointer, positions, fallback):
-    """One member of an object, its key's node placed where the key is written."""
-    path = f"{pointer}/{key}"
-    entry = positions.get(path)
-    key_offset = entry.key_start.position if entry and entry.key_start else fallback
-    return Member(key, Node("string", key, key_offset), _node(text, value, path, positions, key_offset))
+    def node(self, value, pointer, fallback):
+        """The node for `value` at JSON pointer `pointer` (offset `fallback` if the map lacks it)."""
+        entry = self.positions.get(pointer)
+        offset = entry.value_start.position if entry else fallback
+        if isinstance(value, _Pairs):
+            return Node("object", [self.member(key, item, pointer, offset) for key, item in value], offset)
+        if isinstance(value, list):
+            return Node("array", [self.node(item, f"{pointer}/{i}", offset) for i, item in enumerate(value)], offset)
+        if isinstance(value, str):
+            return Node("string", value, offset)
+        if isinstance(value, (bool, type(None))):
+            return Node("literal", value, offset)
+        return self.number(value, offset)
 
+    def member(self, key, value, pointer, fallback):
+        """One member of an object, its key's node placed where the key is written."""
+        path = f"{pointer}/{key}"
+        entry = self.positions.get(path)
+        key_offset = entry.key_start.position if entry and entry.key_start else fallback
+        return Member(key, Node("string", key, key_offset), self.node(value, path, key_offset))
 
-def _number(text, value, offset):
-    """A number node; NaN and Infinity, which json accepts but JSON does not, are errors."""
-    word = NOT_A_NUMBER.match(text, offset)
-    if word:
-        raise syntax.JsonError(offset, f"text must be in double quotes: {word.group()}", f'write "{word.group()}"')
-    return Node("number", value, offset)
+    def number(self, value, offset):
+        """A number node; NaN and Infinity, which json accepts but JSON does not, are errors."""
+        word = NOT_A_NUMBER.match(self.text, offset)
+        if word:
+            raise syntax.JsonError(offset, f"text must be in double quotes: {word.group()}", f'write "{word.group()}"')
+        return Node("number", value, offset)

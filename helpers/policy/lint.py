@@ -19,6 +19,7 @@ Severity: an "error" is something IAM refuses (MalformedPolicyDocument), so the
 `%aws` magic does not send the document; a "warning" is accepted by IAM but is
 probably a mistake (e.g. an action that never matches), so it is only printed.
 """
+
 import json
 import re
 from pathlib import Path
@@ -48,8 +49,7 @@ def lint_text(text, path="<policy>", kind=None):
     """
     report = Report(text, str(path))
     if not text.strip():
-        report.add(0, "error", "empty", "the file is empty",
-                   f"a policy is a JSON object: {EXAMPLE_POLICY}")
+        report.add(0, "error", "empty", "the file is empty", f"a policy is a JSON object: {EXAMPLE_POLICY}")
         return report.findings
     try:
         root = parse(text)
@@ -57,8 +57,7 @@ def lint_text(text, path="<policy>", kind=None):
         report.add(e.offset, "error", "json", e.message, e.hint)
         return report.findings
     except RecursionError:
-        report.add(0, "error", "json", "the JSON is nested too deeply",
-                   "a policy is only a few levels deep")
+        report.add(0, "error", "json", "the JSON is nested too deeply", "a policy is only a few levels deep")
         return report.findings
     _check_policy(report, root, kind)
     return sorted(report.findings, key=lambda f: (f.line, f.col))
@@ -75,18 +74,29 @@ def lint_file(path, kind=None):
     try:
         text = path.read_text(encoding="utf-8")  # not utf-8-sig: a BOM is a finding
     except FileNotFoundError:
-        return [Finding(str(path), 0, 0, "error", "file not found",
-                        f"check the name; the current folder is {Path.cwd()}", "missing")]
+        return [
+            Finding(
+                str(path),
+                0,
+                0,
+                "error",
+                "file not found",
+                f"check the name; the current folder is {Path.cwd()}",
+                "missing",
+            )
+        ]
     except IsADirectoryError:
-        return [Finding(str(path), 0, 0, "error", "is a folder, not a file",
-                        "give the path of a .json file", "missing")]
+        return [
+            Finding(str(path), 0, 0, "error", "is a folder, not a file", "give the path of a .json file", "missing")
+        ]
     except UnicodeDecodeError as e:
-        return [Finding(str(path), 0, 0, "error", "not UTF-8 text",
-                        f"save the file as UTF-8 ({e.reason})", "encoding")]
+        return [Finding(str(path), 0, 0, "error", "not UTF-8 text", f"save the file as UTF-8 ({e.reason})", "encoding")]
     if not text.startswith(BOM):
         return lint_text(text, str(path), kind)
-    return [Finding(str(path), 1, 1, "error", BOM_MESSAGE, BOM_HINT, "bom"),
-            *lint_text(text[len(BOM):], str(path), kind)]
+    return [
+        Finding(str(path), 1, 1, "error", BOM_MESSAGE, BOM_HINT, "bom"),
+        *lint_text(text[len(BOM) :], str(path), kind),
+    ]
 
 
 def check_policy_file(path):
@@ -108,10 +118,12 @@ def check_policy_text(text, name="(the JSON text)"):
 def _check_policy(report, root, kind=None):
     """Check the top level of a policy document (and that it is of `kind`, if given)."""
     if root.kind != "object":
-        hint = ('put the statements under "Statement" inside { ... }'
-                if root.kind == "array" else f"a policy looks like {EXAMPLE_POLICY}")
-        report.add(root, "error", "not-object",
-                   f"the policy must be a JSON object {{...}}, not {describe(root)}", hint)
+        hint = (
+            'put the statements under "Statement" inside { ... }'
+            if root.kind == "array"
+            else f"a policy looks like {EXAMPLE_POLICY}"
+        )
+        report.add(root, "error", "not-object", f"the policy must be a JSON object {{...}}, not {describe(root)}", hint)
         return
     found = fields(report, root, TOP_KEYS)
     _check_version(report, root, found.get("Version"))
@@ -125,10 +137,18 @@ def _check_policy(report, root, kind=None):
 
 
 KINDS = {  # name, shape, where it goes, an example file
-    "trust": ("a trust policy", "Principal, sts:AssumeRole, no Resource",
-              "create-role --assume-role-policy-document", "../policies/trustpolicy.json"),
-    "permission": ("a permission policy", "Action and Resource, no Principal",
-                   "create-policy --policy-document", "../policies/s3policy.json"),
+    "trust": (
+        "a trust policy",
+        "Principal, sts:AssumeRole, no Resource",
+        "create-role --assume-role-policy-document",
+        "../policies/trustpolicy.json",
+    ),
+    "permission": (
+        "a permission policy",
+        "Action and Resource, no Principal",
+        "create-policy --policy-document",
+        "../policies/s3policy.json",
+    ),
 }
 
 
@@ -138,52 +158,81 @@ def _check_kind(report, root, found, expected):
         return
     name, shape, home, _ = KINDS[found]
     wanted, wanted_shape, _, example = KINDS[expected]
-    report.add(root, "error", "wrong-kind",
-               f"this is {name} ({shape}), but {wanted} ({wanted_shape}) is expected here",
-               f"{name} goes to {home}; here give {wanted}, e.g. {example}")
+    report.add(
+        root,
+        "error",
+        "wrong-kind",
+        f"this is {name} ({shape}), but {wanted} ({wanted_shape}) is expected here",
+        f"{name} goes to {home}; here give {wanted}, e.g. {example}",
+    )
 
 
 def _check_version(report, root, member):
     """Version must be "2012-10-17"."""
     if member is None:
-        report.add(root, "warning", "version-missing", "Version is missing",
-                   f'add "Version": "{VERSION}" as the first line inside {{')
+        report.add(
+            root,
+            "warning",
+            "version-missing",
+            "Version is missing",
+            f'add "Version": "{VERSION}" as the first line inside {{',
+        )
         return
     value = plain(member.value)
     if value == VERSION:
         return
     if value == "2008-10-17":
-        report.add(member.value, "warning", "version-old",
-                   "Version 2008-10-17 is the old policy language (no ${...} variables)",
-                   f"use {VERSION}")
+        report.add(
+            member.value,
+            "warning",
+            "version-old",
+            "Version 2008-10-17 is the old policy language (no ${...} variables)",
+            f"use {VERSION}",
+        )
         return
-    report.add(member.value, "error", "version-invalid",
-               f"invalid Version {json.dumps(value)}",
-               f"use {VERSION}: it names the policy language, it is not today's date")
+    report.add(
+        member.value,
+        "error",
+        "version-invalid",
+        f"invalid Version {json.dumps(value)}",
+        f"use {VERSION}: it names the policy language, it is not today's date",
+    )
 
 
 def _statements(report, root, member):
     """The statement objects of the policy (reporting a missing or odd Statement)."""
     if member is None:
-        report.add(root, "error", "statement-missing", "Statement is missing",
-                   'add "Statement": [ {"Effect": ..., "Action": ..., "Resource": ...} ]')
+        report.add(
+            root,
+            "error",
+            "statement-missing",
+            "Statement is missing",
+            'add "Statement": [ {"Effect": ..., "Action": ..., "Resource": ...} ]',
+        )
         return []
     node = member.value
     if node.kind == "object":
         return [node]
     if node.kind != "array":
-        report.add(node, "error", "statement-type",
-                   f"Statement must be a list of objects, not {describe(node)}",
-                   "write [ { ... }, { ... } ]")
+        report.add(
+            node,
+            "error",
+            "statement-type",
+            f"Statement must be a list of objects, not {describe(node)}",
+            "write [ { ... }, { ... } ]",
+        )
         return []
     if not node.value:
-        report.add(node, "error", "statement-empty", "Statement is empty",
-                   "add at least one { ... } statement")
+        report.add(node, "error", "statement-empty", "Statement is empty", "add at least one { ... } statement")
     for item in node.value:
         if item.kind != "object":
-            report.add(item, "error", "statement-type",
-                       f"each statement must be an object {{...}}, not {describe(item)}",
-                       'write { "Effect": ..., "Action": ..., "Resource": ... }')
+            report.add(
+                item,
+                "error",
+                "statement-type",
+                f"each statement must be an object {{...}}, not {describe(item)}",
+                'write { "Effect": ..., "Action": ..., "Resource": ... }',
+            )
     return [item for item in node.value if item.kind == "object"]
 
 
@@ -207,12 +256,17 @@ def _check_sids(report, statements):
             continue
         sid = member.value.value
         if not re.fullmatch(r"[A-Za-z0-9]*", sid):
-            report.add(member.value, "error", "sid-invalid",
-                       f"Sid {json.dumps(sid)} may contain only letters and digits",
-                       f"e.g. {re.sub('[^A-Za-z0-9]', '', sid) or 'AllowRead'}")
+            report.add(
+                member.value,
+                "error",
+                "sid-invalid",
+                f"Sid {json.dumps(sid)} may contain only letters and digits",
+                f"e.g. {re.sub('[^A-Za-z0-9]', '', sid) or 'AllowRead'}",
+            )
         elif sid in seen:
-            report.add(member.value, "error", "sid-duplicate", f"duplicate Sid \"{sid}\"",
-                       "give every statement its own Sid")
+            report.add(
+                member.value, "error", "sid-duplicate", f'duplicate Sid "{sid}"', "give every statement its own Sid"
+            )
         seen.add(sid)
 
 

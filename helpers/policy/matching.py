@@ -4,6 +4,7 @@ In IAM policies `*` matches any run of characters and `?` exactly one; actions c
 ignoring case, ARNs case-sensitively. An element such as Action may hold one value or
 a list of them.
 """
+
 import functools
 import re
 

@@ -3,6 +3,7 @@
 Actions and services are checked against the catalogue (helpers.policy.catalogue)
 with a did-you-mean; condition operators against IAM's list of operators.
 """
+
 import json
 
 from helpers.course.spelling import close, did_you_mean
@@ -14,12 +15,34 @@ from helpers.policy.matching import wildcard_match
 # IAM's condition operators; each but Null also has an ...IfExists form, and any may
 # start with ForAllValues: or ForAnyValue: (for keys with several values).
 OPERATORS = (
-    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
-    "StringLike", "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan",
-    "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals",
-    "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan",
-    "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals",
-    "ArnLike", "ArnNotEquals", "ArnNotLike", "Null")
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
+)
 
 
 SET_PREFIXES = ("", "ForAllValues:", "ForAnyValue:")
@@ -40,32 +63,44 @@ def check_condition(report, node):
     known = condition_operators()
     for member in node.value:
         if member.key not in known:
-            report.add(member.key_node, "error", "condition-operator",
-                       f'unknown condition operator "{member.key}"',
-                       did_you_mean(close(member.key, known), "e.g. StringEquals, StringLike, Bool"))
+            report.add(
+                member.key_node,
+                "error",
+                "condition-operator",
+                f'unknown condition operator "{member.key}"',
+                did_you_mean(close(member.key, known), "e.g. StringEquals, StringLike, Bool"),
+            )
         elif member.value.kind != "object":
-            report.add(member.value, "error", "condition-type",
-                       f"the value of {member.key} must be an object {{condition key: value}}", example)
+            report.add(
+                member.value,
+                "error",
+                "condition-type",
+                f"the value of {member.key} must be an object {{condition key: value}}",
+                example,
+            )
 
 
 def check_effect(report, statement, member):
     """Effect must be exactly Allow or Deny."""
     if member is None:
-        report.add(statement, "error", "effect-missing", "Effect is missing",
-                   'add "Effect": "Allow" (or "Deny")')
+        report.add(statement, "error", "effect-missing", "Effect is missing", 'add "Effect": "Allow" (or "Deny")')
         return
     value = plain(member.value)
     if value in ("Allow", "Deny"):
         return
     guess = close(value, ("Allow", "Deny"), 0.5) if isinstance(value, str) else None
-    report.add(member.value, "error", "effect-invalid",
-               f"invalid Effect {json.dumps(value)}", did_you_mean(guess, 'use "Allow" or "Deny"'))
+    report.add(
+        member.value,
+        "error",
+        "effect-invalid",
+        f"invalid Effect {json.dumps(value)}",
+        did_you_mean(guess, 'use "Allow" or "Deny"'),
+    )
 
 
 def check_actions(report, statement, found, trust=False):
     """Check Action/NotAction; return (node, documented action or None) pairs."""
-    member = either(report, statement, found, "Action",
-                    'add "Action": [...]: the API calls this statement is about')
+    member = either(report, statement, found, "Action", 'add "Action": [...]: the API calls this statement is about')
     if member is None:
         return []
     return [(node, _check_action(report, node, trust)) for node in strings(report, member)]
@@ -89,12 +124,10 @@ def _check_action(report, node, trust=False):
     if text == "*":
         return None
     if text.strip() == "":
-        report.add(node, "error", "action-empty", "empty action",
-                   "write service:Action, e.g. s3:GetObject")
+        report.add(node, "error", "action-empty", "empty action", "write service:Action, e.g. s3:GetObject")
         return None
     if ":" not in text:
-        report.add(node, "error", "action-no-prefix",
-                   f'action "{text}" has no service prefix', _prefix_hint(text))
+        report.add(node, "error", "action-no-prefix", f'action "{text}" has no service prefix', _prefix_hint(text))
         return None
     prefix, _, name = text.partition(":")
     return _check_service_action(report, node, prefix, name, _unknown_severity(trust))
@@ -113,8 +146,13 @@ def _check_service_action(report, node, prefix, name, severity="error"):
     """Check the service prefix and the action name against the catalogue; `severity` for unknown ones."""
     known = catalogue().actions
     if prefix.lower() not in known:
-        report.add(node, severity, "unknown-service", f'unknown service "{prefix}" in {node.value}',
-                   did_you_mean(close(prefix, known, 0.5), "see the IAM service prefixes"))
+        report.add(
+            node,
+            severity,
+            "unknown-service",
+            f'unknown service "{prefix}" in {node.value}',
+            did_you_mean(close(prefix, known, 0.5), "see the IAM service prefixes"),
+        )
         return None
     service = prefix.lower()
     if "*" in name or "?" in name or name == "":
@@ -122,14 +160,22 @@ def _check_service_action(report, node, prefix, name, severity="error"):
     documented = known[service].get(name.lower())
     if documented is None:
         guess = close(name, known[service].values())
-        report.add(node, severity, "unknown-action", f"unknown action {node.value}",
-                   did_you_mean(guess and f"{service}:{guess}",
-                                 f"see the actions of {catalogue().names[service]}"))
+        report.add(
+            node,
+            severity,
+            "unknown-action",
+            f"unknown action {node.value}",
+            did_you_mean(guess and f"{service}:{guess}", f"see the actions of {catalogue().names[service]}"),
+        )
         return None
     if f"{service}:{documented}" != node.value:
-        report.add(node, "warning", "action-case",
-                   f"{node.value} is documented as {service}:{documented}",
-                   "AWS ignores the case of actions, the lab's emulator (moto) does not")
+        report.add(
+            node,
+            "warning",
+            "action-case",
+            f"{node.value} is documented as {service}:{documented}",
+            "AWS ignores the case of actions, the lab's emulator (moto) does not",
+        )
     return f"{service}:{documented}"
 
 
@@ -137,6 +183,11 @@ def _check_action_pattern(report, node, service, pattern, severity="error"):
     """A wildcard action must match at least one action of its service."""
     if pattern and any(wildcard_match(pattern, a, ignore_case=True) for a in catalogue().actions[service]):
         return None
-    report.add(node, severity, "unknown-action", f"{node.value} matches no {service} action",
-               f"e.g. {service}:* or {service}:Get*")
+    report.add(
+        node,
+        severity,
+        "unknown-action",
+        f"{node.value} matches no {service} action",
+        f"e.g. {service}:* or {service}:Get*",
+    )
     return None

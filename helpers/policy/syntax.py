@@ -7,6 +7,7 @@ says "comments are not allowed" or "JSON strings use double quotes", so this mod
 turns json's error into the mistake a learner made -- a comment, a trailing comma,
 single quotes, a missing comma, text without quotes -- at the place to fix.
 """
+
 import json
 import re
 import unicodedata
@@ -56,7 +57,9 @@ def _string_error(text, pos, message):
     if message.startswith("Unterminated"):
         return JsonError(pos, "unterminated string", 'close it with "')
     if message.startswith("Invalid control") and text[pos] in "\r\n":
-        return JsonError(text.rfind('"', 0, pos), "string runs past the end of the line", 'close it with " on the same line')
+        return JsonError(
+            text.rfind('"', 0, pos), "string runs past the end of the line", 'close it with " on the same line'
+        )
     if message.startswith("Invalid control"):
         return JsonError(pos, "control character inside a string", "delete it")
     return JsonError(pos, "invalid escape in a string", r"write \\ for a backslash")
@@ -91,7 +94,9 @@ def _after_item(text, pos):
     if ch and (ch in "\"{['-" or ch.isalnum()):
         return JsonError(_skip_back(text, pos), "missing comma", "add , between the two items")
     if ch in ("}", "]"):
-        return JsonError(pos, f"expected , or {closer} but found {ch}", "the brackets do not pair up: { with } and [ with ]")
+        return JsonError(
+            pos, f"expected , or {closer} but found {ch}", "the brackets do not pair up: { with } and [ with ]"
+        )
     return unexpected(text, pos, f", or {closer}")
 
 

@@ -3,6 +3,7 @@
 JupyterLab 4.1+ renders a ```mermaid fenced block inside Markdown output as a
 picture; we emit Markdown (not raw text/vnd.mermaid) so stored outputs stay text.
 """
+
 from IPython.display import Markdown
 
 from helpers.aws import backend
@@ -71,8 +72,7 @@ def _policy_lines(role_name, parent="role"):
     permissions = tables.role_permissions(role_name)
     for number, (policy, rows) in enumerate(permissions.groupby("Policy", sort=False)):
         actions = "<br/>".join(sorted(set(rows["Action"])))
-        lines += [_node(f"pol{number}", f"Policy {policy}<br/>{actions}"),
-                  f"    {parent} -- attached --> pol{number}"]
+        lines += [_node(f"pol{number}", f"Policy {policy}<br/>{actions}"), f"    {parent} -- attached --> pol{number}"]
     return lines
 
 
@@ -101,7 +101,7 @@ flowchart LR
     igw["Internet gateway"]
     subgraph vpc["VPC {network.VPC_CIDR}"]
         subgraph subnet["Public subnet {network.SUBNET_CIDR}"]
-            ec2["EC2 {name}<br/>{found['InstanceId']}<br/>{found.get('PrivateIpAddress')}"]
+            ec2["EC2 {name}<br/>{found["InstanceId"]}<br/>{found.get("PrivateIpAddress")}"]
         end
     end
     sg["Security group {network.SG_NAME}<br/>SSH from {network.SSH_FROM}"]

@@ -5,6 +5,7 @@ what an instance needs to publish its own metrics, e.g. memory use, which EC2
 does not measure by itself, with its Name tag as a dimension. The instance may
 only publish: reading the metric back is done here as the administrator.
 """
+
 import datetime as dt
 import logging
 
@@ -18,8 +19,9 @@ UNIT = "Percent"
 SAMPLE = [21.5, 23.0, 22.4, 35.8, 30.1]  # five one-minute readings, made up for the lab
 
 
-def sample_times(count=len(SAMPLE)):
-    """ISO timestamps one minute apart, ending at the current minute (UTC)."""
+def sample_times(count=None):
+    """ISO timestamps one minute apart (one per SAMPLE reading unless `count`), ending at the current minute (UTC)."""
+    count = len(SAMPLE) if count is None else count
     now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
     return [(now - dt.timedelta(minutes=count - 1 - n)).strftime("%Y-%m-%dT%H:%M:%SZ") for n in range(count)]
 
@@ -28,10 +30,14 @@ def read_back(instance_name, minutes=60):
     """The metric's one-minute averages for one instance, oldest first (as the administrator)."""
     now = dt.datetime.now(dt.timezone.utc)
     points = backend.client("cloudwatch").get_metric_statistics(
-        Namespace=NAMESPACE, MetricName=METRIC,
+        Namespace=NAMESPACE,
+        MetricName=METRIC,
         Dimensions=[{"Name": "InstanceName", "Value": instance_name}],
-        StartTime=now - dt.timedelta(minutes=minutes), EndTime=now + dt.timedelta(minutes=1),
-        Period=60, Statistics=["Average"])["Datapoints"]
+        StartTime=now - dt.timedelta(minutes=minutes),
+        EndTime=now + dt.timedelta(minutes=1),
+        Period=60,
+        Statistics=["Average"],
+    )["Datapoints"]
     points = sorted(points, key=lambda p: p["Timestamp"])
     rows = [{"Minute": n, "Average": p["Average"], "Unit": p["Unit"]} for n, p in enumerate(points)]
     return pd.DataFrame(rows, columns=["Minute", "Average", "Unit"])

@@ -4,6 +4,7 @@
 it, so a typo in a learner's edit is reported with its line and column before
 any command uses the file.
 """
+
 import os
 
 from IPython.display import Markdown, display

@@ -4,13 +4,14 @@ Every function asks the backend afresh, so a table always shows what exists now,
 never what we assume was created. Columns avoid values that change on every run
 (dates, request ids) so stored outputs stay comparable.
 """
+
 import pandas as pd
 
 from helpers.aws import backend
+from helpers.course.article import INSTANCE_NAME
 from helpers.policy.documents import as_document, statements_of, trusted_principals
 from helpers.policy.matching import as_list
 from helpers.steps import network, role_policies
-from helpers.course.article import INSTANCE_NAME
 from helpers.steps.iam import policy_arn
 
 
@@ -25,9 +26,15 @@ def policies():
     rows = []
     for p in iam.list_policies(Scope="Local")["Policies"]:
         tags = iam.list_policy_tags(PolicyArn=p["Arn"])["Tags"]
-        rows.append({"PolicyName": p["PolicyName"], "Arn": p["Arn"],
-                     "DefaultVersionId": p["DefaultVersionId"],
-                     "AttachmentCount": p["AttachmentCount"], "Tags": _tags(tags)})
+        rows.append(
+            {
+                "PolicyName": p["PolicyName"],
+                "Arn": p["Arn"],
+                "DefaultVersionId": p["DefaultVersionId"],
+                "AttachmentCount": p["AttachmentCount"],
+                "Tags": _tags(tags),
+            }
+        )
     return pd.DataFrame(rows, columns=["PolicyName", "Arn", "DefaultVersionId", "AttachmentCount", "Tags"])
 
 
@@ -47,9 +54,15 @@ def statement_rows(document, policy_name=""):
         resource_key = "Resource" if "Resource" in st else "NotResource"
         for action in as_list(st.get(action_key, [])):
             for resource in as_list(st.get(resource_key, "-")):
-                rows.append({"Policy": policy_name, "Statement": st.get("Sid", number),
-                             "Effect": st.get("Effect"),
-                             action_key: action, resource_key: resource})
+                rows.append(
+                    {
+                        "Policy": policy_name,
+                        "Statement": st.get("Sid", number),
+                        "Effect": st.get("Effect"),
+                        action_key: action,
+                        resource_key: resource,
+                    }
+                )
     return rows
 
 
@@ -66,10 +79,16 @@ def roles():
         trust = as_document(r["AssumeRolePolicyDocument"])
         tags = iam.list_role_tags(RoleName=r["RoleName"])["Tags"]
         actions = [a for st in statements_of(trust) for a in as_list(st.get("Action", []))]
-        rows.append({"RoleName": r["RoleName"], "Arn": r["Arn"], "RoleId": r["RoleId"],
-                     "TrustedPrincipals": ", ".join(trusted_principals(trust)),
-                     "TrustedActions": ", ".join(actions),
-                     "Tags": _tags(tags)})
+        rows.append(
+            {
+                "RoleName": r["RoleName"],
+                "Arn": r["Arn"],
+                "RoleId": r["RoleId"],
+                "TrustedPrincipals": ", ".join(trusted_principals(trust)),
+                "TrustedActions": ", ".join(actions),
+                "Tags": _tags(tags),
+            }
+        )
     return pd.DataFrame(rows, columns=["RoleName", "Arn", "RoleId", "TrustedPrincipals", "TrustedActions", "Tags"])
 
 
@@ -94,9 +113,14 @@ def instance_profiles():
     rows = []
     for p in iam.list_instance_profiles()["InstanceProfiles"]:
         roles_in = [r["RoleName"] for r in p["Roles"]]
-        rows.append({"InstanceProfileName": p["InstanceProfileName"], "Arn": p["Arn"],
-                     "InstanceProfileId": p["InstanceProfileId"],
-                     "Roles": ", ".join(roles_in) or "(none)"})
+        rows.append(
+            {
+                "InstanceProfileName": p["InstanceProfileName"],
+                "Arn": p["Arn"],
+                "InstanceProfileId": p["InstanceProfileId"],
+                "Roles": ", ".join(roles_in) or "(none)",
+            }
+        )
     return pd.DataFrame(rows, columns=["InstanceProfileName", "Arn", "InstanceProfileId", "Roles"])
 
 
@@ -107,16 +131,27 @@ def network_table():
     for v in ec2.describe_vpcs(Filters=network.by_name(network.VPC_NAME))["Vpcs"]:
         rows.append(("VPC", network.VPC_NAME, v["VpcId"], v["CidrBlock"]))
     for g in ec2.describe_internet_gateways(Filters=network.by_name(network.IGW_NAME))["InternetGateways"]:
-        rows.append(("Internet gateway", network.IGW_NAME, g["InternetGatewayId"],
-                     "attached to " + ", ".join(a["VpcId"] for a in g.get("Attachments", []))))
+        rows.append(
+            (
+                "Internet gateway",
+                network.IGW_NAME,
+                g["InternetGatewayId"],
+                "attached to " + ", ".join(a["VpcId"] for a in g.get("Attachments", [])),
+            )
+        )
     for s in ec2.describe_subnets(Filters=network.by_name(network.SUBNET_NAME))["Subnets"]:
         rows.append(("Subnet", network.SUBNET_NAME, s["SubnetId"], f"{s['CidrBlock']} in {s['AvailabilityZone']}"))
     for t in ec2.describe_route_tables(Filters=network.by_name(network.ROUTE_TABLE_NAME))["RouteTables"]:
         routes = ", ".join(f"{r.get('DestinationCidrBlock')} -> {r.get('GatewayId')}" for r in t["Routes"])
         rows.append(("Route table", network.ROUTE_TABLE_NAME, t["RouteTableId"], routes))
-    for g in ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [network.SG_NAME]}])["SecurityGroups"]:
-        rules = ", ".join(f"{p['IpProtocol']}/{p.get('FromPort')} from {r['CidrIp']}"
-                          for p in g["IpPermissions"] for r in p["IpRanges"])
+    for g in ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [network.SG_NAME]}])[
+        "SecurityGroups"
+    ]:
+        rules = ", ".join(
+            f"{p['IpProtocol']}/{p.get('FromPort')} from {r['CidrIp']}"
+            for p in g["IpPermissions"]
+            for r in p["IpRanges"]
+        )
         rows.append(("Security group", network.SG_NAME, g["GroupId"], "in: " + rules))
     for k in ec2.describe_key_pairs()["KeyPairs"]:
         rows.append(("Key pair", k["KeyName"], k["KeyPairId"], k.get("KeyType", "")))
@@ -125,11 +160,16 @@ def network_table():
 
 def instances_table(name=INSTANCE_NAME):
     """The instances with this Name tag: id, state, private IP, instance profile, tags (chapter 05)."""
-    rows = [{"InstanceId": i["InstanceId"], "State": i["State"]["Name"],
-             "PrivateIpAddress": i.get("PrivateIpAddress", ""),
-             "InstanceProfileArn": i.get("IamInstanceProfile", {}).get("Arn", "(none)"),
-             "Tags": ", ".join(f"{t['Key']}={t['Value']}" for t in i.get("Tags", []))}
-            for i in network.instances(name, states=None)]
+    rows = [
+        {
+            "InstanceId": i["InstanceId"],
+            "State": i["State"]["Name"],
+            "PrivateIpAddress": i.get("PrivateIpAddress", ""),
+            "InstanceProfileArn": i.get("IamInstanceProfile", {}).get("Arn", "(none)"),
+            "Tags": ", ".join(f"{t['Key']}={t['Value']}" for t in i.get("Tags", [])),
+        }
+        for i in network.instances(name, states=None)
+    ]
     return pd.DataFrame(rows, columns=["InstanceId", "State", "PrivateIpAddress", "InstanceProfileArn", "Tags"])
 
 
@@ -143,7 +183,9 @@ def inventory():
     rows += [("IAM role", r["RoleName"]) for r in iam.list_roles()["Roles"]]
     rows += [("IAM policy", p["PolicyName"]) for p in iam.list_policies(Scope="Local")["Policies"]]
     rows += [("VPC", v["VpcId"]) for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]]
-    rows += [("Internet gateway", g["InternetGatewayId"])
-             for g in ec2.describe_internet_gateways(Filters=network.by_name(network.IGW_NAME))["InternetGateways"]]
+    rows += [
+        ("Internet gateway", g["InternetGatewayId"])
+        for g in ec2.describe_internet_gateways(Filters=network.by_name(network.IGW_NAME))["InternetGateways"]
+    ]
     rows += [("Key pair", k["KeyName"]) for k in ec2.describe_key_pairs()["KeyPairs"]]
     return pd.DataFrame(rows, columns=["Kind", "Name or id"])

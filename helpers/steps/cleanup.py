@@ -12,6 +12,7 @@ DependencyViolation, BucketNotEmpty), so dependents go before what they depend o
 Every step looks first and deletes only what exists, so `everything()` can run
 any number of times; it returns (and prints) what it deleted.
 """
+
 from botocore.exceptions import ClientError
 
 from helpers.aws import backend
@@ -29,8 +30,9 @@ def terminate_instance(name=network.INSTANCE_NAME):
     if not found:
         return []
     ec2.terminate_instances(InstanceIds=[found["InstanceId"]])
-    ec2.get_waiter("instance_terminated").wait(InstanceIds=[found["InstanceId"]],
-                                               WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    ec2.get_waiter("instance_terminated").wait(
+        InstanceIds=[found["InstanceId"]], WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+    )
     return [f"instance {name} ({found['InstanceId']}) terminated"]
 
 
@@ -150,8 +152,9 @@ def delete_network():
                 ec2.disassociate_route_table(AssociationId=a["RouteTableAssociationId"])
             ec2.delete_route_table(RouteTableId=t["RouteTableId"])
             done.append(f"route table {t['RouteTableId']} deleted")
-        igws = ec2.describe_internet_gateways(
-            Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])["InternetGateways"]
+        igws = ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [vpc_id]}])[
+            "InternetGateways"
+        ]
         for g in igws:
             ec2.detach_internet_gateway(InternetGatewayId=g["InternetGatewayId"], VpcId=vpc_id)
             ec2.delete_internet_gateway(InternetGatewayId=g["InternetGatewayId"])
@@ -165,8 +168,17 @@ def delete_network():
 
 
 # The order AWS demands; everything() runs them in this order.
-STEPS = [terminate_instance, delete_buckets, remove_roles_from_profile, delete_instance_profile,
-         detach_policies, delete_role, delete_policy_versions, delete_policies, delete_network]
+STEPS = [
+    terminate_instance,
+    delete_buckets,
+    remove_roles_from_profile,
+    delete_instance_profile,
+    detach_policies,
+    delete_role,
+    delete_policy_versions,
+    delete_policies,
+    delete_network,
+]
 
 
 def everything(quiet=False):
@@ -177,5 +189,3 @@ def everything(quiet=False):
     if not quiet:
         print("\n".join(f"- {line}" for line in done) if done else "Nothing left to delete.")
     return done
-
-

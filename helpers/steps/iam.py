@@ -8,6 +8,7 @@ the article's CLI commands.
 Steps: create_policies (01) -> create_role (02) -> attach_policies (03)
        -> create_instance_profile (04)
 """
+
 from botocore.exceptions import ClientError
 
 from helpers.aws import backend

@@ -13,6 +13,7 @@ id (`bucket` its name; `rebuild`, which runs the whole chain, nothing).
 Steps: vpc_id -> internet_gateway_id -> subnet_id -> route_table_id
        -> security_group_id -> key_pair -> bucket -> launch_instance
 """
+
 from botocore.exceptions import ClientError
 
 from helpers.aws import backend
@@ -57,8 +58,9 @@ def internet_gateway_id(vpc):
     found = ec2.describe_internet_gateways(Filters=by_name(IGW_NAME))["InternetGateways"]
     if found:
         return found[0]["InternetGatewayId"]
-    igw = ec2.create_internet_gateway(
-        TagSpecifications=_name_tag("internet-gateway", IGW_NAME))["InternetGateway"]["InternetGatewayId"]
+    igw = ec2.create_internet_gateway(TagSpecifications=_name_tag("internet-gateway", IGW_NAME))["InternetGateway"][
+        "InternetGatewayId"
+    ]
     ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
     return igw
 
@@ -69,8 +71,9 @@ def subnet_id(vpc):
     found = ec2.describe_subnets(Filters=by_name(SUBNET_NAME))["Subnets"]
     if found:
         return found[0]["SubnetId"]
-    return ec2.create_subnet(VpcId=vpc, CidrBlock=SUBNET_CIDR,
-                             TagSpecifications=_name_tag("subnet", SUBNET_NAME))["Subnet"]["SubnetId"]
+    return ec2.create_subnet(VpcId=vpc, CidrBlock=SUBNET_CIDR, TagSpecifications=_name_tag("subnet", SUBNET_NAME))[
+        "Subnet"
+    ]["SubnetId"]
 
 
 def route_table_id(vpc, subnet, igw):
@@ -79,8 +82,9 @@ def route_table_id(vpc, subnet, igw):
     found = ec2.describe_route_tables(Filters=by_name(ROUTE_TABLE_NAME))["RouteTables"]
     if found:
         return found[0]["RouteTableId"]
-    table = ec2.create_route_table(
-        VpcId=vpc, TagSpecifications=_name_tag("route-table", ROUTE_TABLE_NAME))["RouteTable"]["RouteTableId"]
+    table = ec2.create_route_table(VpcId=vpc, TagSpecifications=_name_tag("route-table", ROUTE_TABLE_NAME))[
+        "RouteTable"
+    ]["RouteTableId"]
     ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
     ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
     return table
@@ -91,15 +95,27 @@ def security_group_id(vpc=None):
     ec2 = backend.client("ec2")
     vpc = vpc or vpc_id()
     found = ec2.describe_security_groups(
-        Filters=[{"Name": "group-name", "Values": [SG_NAME]}, {"Name": "vpc-id", "Values": [vpc]}])["SecurityGroups"]
+        Filters=[{"Name": "group-name", "Values": [SG_NAME]}, {"Name": "vpc-id", "Values": [vpc]}]
+    )["SecurityGroups"]
     if found:
         return found[0]["GroupId"]
     group = ec2.create_security_group(
-        GroupName=SG_NAME, Description="SSH from the administrator's PC only", VpcId=vpc,
-        TagSpecifications=_name_tag("security-group", SG_NAME))["GroupId"]
+        GroupName=SG_NAME,
+        Description="SSH from the administrator's PC only",
+        VpcId=vpc,
+        TagSpecifications=_name_tag("security-group", SG_NAME),
+    )["GroupId"]
     ec2.authorize_security_group_ingress(
-        GroupId=group, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
-                                       "IpRanges": [{"CidrIp": SSH_FROM, "Description": "SSH from my PC"}]}])
+        GroupId=group,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 22,
+                "ToPort": 22,
+                "IpRanges": [{"CidrIp": SSH_FROM, "Description": "SSH from my PC"}],
+            }
+        ],
+    )
     return group
 
 
@@ -123,9 +139,14 @@ def prerequisites():
     vpc = vpc_id()
     igw = internet_gateway_id(vpc)
     subnet = subnet_id(vpc)
-    return {"VpcId": vpc, "InternetGatewayId": igw, "SubnetId": subnet,
-            "RouteTableId": route_table_id(vpc, subnet, igw),
-            "SecurityGroupId": security_group_id(vpc), "KeyPairId": key_pair()}
+    return {
+        "VpcId": vpc,
+        "InternetGatewayId": igw,
+        "SubnetId": subnet,
+        "RouteTableId": route_table_id(vpc, subnet, igw),
+        "SecurityGroupId": security_group_id(vpc),
+        "KeyPairId": key_pair(),
+    }
 
 
 def bucket(name=BUCKET):
@@ -169,11 +190,12 @@ def instance_to_terminate(name=INSTANCE_NAME):
     gone = instances(name, GONE_STATES)
     if gone:
         instance_id = gone[-1]["InstanceId"]
-        print(f"Instance {name} ({instance_id}) is already terminated; "
-              f"running the commands again only confirms it.")
+        print(f"Instance {name} ({instance_id}) is already terminated; running the commands again only confirms it.")
         return instance_id
-    print(f"There is no instance named {name}: nothing to terminate. "
-          f"`lab.start(chapter=6)` rebuilds the chapter's starting point.")
+    print(
+        f"There is no instance named {name}: nothing to terminate. "
+        f"`lab.start(chapter=6)` rebuilds the chapter's starting point."
+    )
     return None
 
 
@@ -189,7 +211,8 @@ def launch_instance(name=INSTANCE_NAME):
     ids = prerequisites()
     return backend.client("ec2").run_instances(
         ImageId=AMI,
-        MinCount=1, MaxCount=1,  # the CLI's --count 1
+        MinCount=1,
+        MaxCount=1,  # the CLI's --count 1
         InstanceType="t2.micro",
         KeyName=KEY_NAME,
         IamInstanceProfile={"Name": PROFILE},
@@ -215,9 +238,11 @@ def launch_unless_running(name, cell, namespace):
     """Run a cell's `aws ec2 run-instances` only if no instance named `name` exists yet (chapter 05)."""
     found = find_instance(name)
     if found:
-        print(f"Not launched again: instance {name} already exists ({found['InstanceId']}, "
-              f"{found['State']['Name']}, {found.get('PrivateIpAddress')}). A second launch would ask for "
-              f"the same private IP and fail; `lab.start(chapter=5)` starts the chapter afresh.")
+        print(
+            f"Not launched again: instance {name} already exists ({found['InstanceId']}, "
+            f"{found['State']['Name']}, {found.get('PrivateIpAddress')}). A second launch would ask for "
+            f"the same private IP and fail; `lab.start(chapter=5)` starts the chapter afresh."
+        )
         return 0
     return magics.run_text(cell, namespace)
 
@@ -231,5 +256,3 @@ def load_ipython_extension(ipython):
     def launch(line, cell):
         """Run the AWS CLI commands in the cell unless an instance with Name tag LINE exists."""
         launch_unless_running(line.strip() or INSTANCE_NAME, cell, ipython.user_ns)
-
-

@@ -5,6 +5,7 @@ policies (their default version) and inline policies -- as {name: document},
 ready for `helpers.policy.explain.explain(action, resource, policies=...)`;
 `managed_document(iam, arn)` reads one managed policy's default version.
 """
+
 from helpers.aws import backend
 from helpers.course.article import ROLE
 from helpers.policy.documents import as_document
@@ -27,4 +28,3 @@ def documents(role=ROLE):
         document = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
         found[f"{name} (inline)"] = as_document(document)
     return found
-

@@ -4,6 +4,7 @@ Policy answers go through the linter first (broken JSON: its line:col message), 
 helpers.policy.explain decides what the policy really allows. Questions about "the
 role" are checked against the role's policies as they are in the backend.
 """
+
 import json
 
 from helpers.aws import backend
@@ -57,17 +58,22 @@ def parse_answer(answer):
 
 
 def lint_errors(answer, ignore=("resource-mismatch",)):
-    """The linter's errors, and warnings of what never matches, for a policy answer (text or dict), as 'line:col: message' strings."""
+    """The linter's errors and never-matching warnings for a policy answer (text or dict), as 'line:col: message'."""
     text = policy_text(answer)
-    return [where(f) for f in lint.lint_text(text)
-            if (f.severity == "error" or f.code in lint.NEVER_MATCHES) and f.code not in ignore]
+    return [
+        where(f)
+        for f in lint.lint_text(text)
+        if (f.severity == "error" or f.code in lint.NEVER_MATCHES) and f.code not in ignore
+    ]
 
 
 def version_problems(document):
     """The hint when a policy does not say "Version": "2012-10-17" (the course always does)."""
     if "Version" not in document:
-        return [f'add "Version": "{lint.VERSION}" as the first line inside {{ '
-                "(it names the policy language; without it AWS falls back to the old 2008-10-17)"]
+        return [
+            f'add "Version": "{lint.VERSION}" as the first line inside {{ '
+            "(it names the policy language; without it AWS falls back to the old 2008-10-17)"
+        ]
     if document["Version"] == "2008-10-17":
         return [f'write "Version": "{lint.VERSION}": 2008-10-17 is the old policy language']
     return []

@@ -1,7 +1,8 @@
 """Exercises of chapter 03 (attaching the policies): five calls predicted, and what stays after a detach.
 
-    check_five_calls   check_after_detach
+check_five_calls   check_after_detach
 """
+
 import json
 
 from helpers.course.article import ROLE, read_policy
@@ -11,13 +12,13 @@ from helpers.teach.answers import BUCKET_ARN, OBJECT_ARN, OTHER_OBJECT_ARN, miss
 from helpers.teach.predictions import Request, check_predictions
 from helpers.teach.verdicts import checker, correct, not_yet
 
-
 FIVE_CALLS = (
     Request("aws s3 cp test.txt s3://ut-wordpress-s3/test.txt", "s3:PutObject", OBJECT_ARN),
     Request("aws s3 ls", "s3:ListAllMyBuckets", "*"),
     Request(f"aws s3 cp s3://{network.OTHER_BUCKET}/test.txt ./", "s3:GetObject", OTHER_OBJECT_ARN),
-    Request("aws cloudwatch put-metric-data --namespace Lab --metric-name Test --value 1",
-            "cloudwatch:PutMetricData", "*"),
+    Request(
+        "aws cloudwatch put-metric-data --namespace Lab --metric-name Test --value 1", "cloudwatch:PutMetricData", "*"
+    ),
     Request("aws s3 rb s3://ut-wordpress-s3", "s3:DeleteBucket", BUCKET_ARN),
 )
 
@@ -34,9 +35,28 @@ DETACHED = "S3-Wordpress-ut"
 def kept_actions(role=ROLE, detached=DETACHED):
     """The actions the role's other policies allow: what it keeps once `detached` is gone."""
     documents = role_policies.documents(role)
-    return sorted({a for name, doc in documents.items() if name != detached
-                   for s in statements(doc) if s.get("Effect") == "Allow"
-                   for a in as_list(s.get("Action", []))})
+    return sorted(
+        {
+            a
+            for name, doc in documents.items()
+            if name != detached
+            for s in statements(doc)
+            if s.get("Effect") == "Allow"
+            for a in as_list(s.get("Action", []))
+        }
+    )
+
+
+def why_not_kept(action):
+    """Why an action the learner listed is not kept after the detach."""
+    from_s3 = {
+        a.lower() for s in statements(json.loads(read_policy("s3policy.json"))) for a in as_list(s.get("Action", []))
+    }
+    if action.strip().lower().startswith("sts:"):
+        return f"{action} is in the trust policy: it says who may become the role, not what the role may do"
+    if action.strip().lower() in from_s3:
+        return f"{action} comes from {DETACHED}, which you detached"
+    return f"{action} is in none of the role's other policies"
 
 
 @checker
@@ -48,27 +68,16 @@ def check_after_detach(answer):
     if verdict:
         return verdict
     if not [name for name in role_policies.documents() if name != DETACHED]:
-        return not_yet(f"{ROLE} has no other policy attached yet: run this chapter's attach cells first "
-                       "(the question is about the role as the article leaves it)")
+        return not_yet(
+            f"{ROLE} has no other policy attached yet: run this chapter's attach cells first "
+            "(the question is about the role as the article leaves it)"
+        )
     given = {a.strip().lower(): a for a in answer if isinstance(a, str)}
     kept = {a.lower(): a for a in kept_actions()}
-    from_s3 = {a.lower() for s in statements(json.loads(read_policy("s3policy.json")))
-               for a in as_list(s.get("Action", []))}
-    hints = []
-    for key, action in given.items():
-        if key in kept:
-            continue
-        if key.startswith("sts:"):
-            hints.append(f"{action} is in the trust policy: it says who may become the role, "
-                         "not what the role may do")
-        elif key in from_s3:
-            hints.append(f"{action} comes from {DETACHED}, which you detached")
-        else:
-            hints.append(f"{action} is in none of the role's other policies")
-    for key, action in kept.items():
-        if key not in given:
-            hints.append(f"{action} is missing: the role's other policies "
-                         f"({', '.join(n for n in role_policies.documents() if n != DETACHED)}) still allow it")
+    hints = [why_not_kept(action) for key, action in given.items() if key not in kept]
+    others = ", ".join(n for n in role_policies.documents() if n != DETACHED)
+    hints += [f"{action} is missing: the role's other policies ({others}) still allow it"
+              for key, action in kept.items() if key not in given]  # fmt: skip
     if hints:
         return not_yet(*hints)
     return correct("Detaching removes one policy's permissions; the other policy's stay.")

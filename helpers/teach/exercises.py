@@ -14,6 +14,7 @@ each exercise cell begins with (a typical wrong one); SOLUTIONS a correct answer
 shown in the notebooks only inside a collapsed "Show a solution" block; CHECKERS the
 function each exercise cell calls.
 """
+
 import pprint
 
 from helpers.teach import attachment, policies, profile, role, verification
@@ -27,9 +28,22 @@ CHAPTERS = (policies, role, attachment, profile, verification)
 STARTERS = {key: value for chapter in CHAPTERS for key, value in chapter.STARTERS.items()}
 SOLUTIONS = {key: value for chapter in CHAPTERS for key, value in chapter.SOLUTIONS.items()}
 CHECKERS = {key: value for chapter in CHAPTERS for key, value in chapter.CHECKERS.items()}
-__all__ = ["STARTERS", "SOLUTIONS", "CHECKERS", "solution_markdown", "check_read_only_policy", "check_arns",
-           "check_trust_policy", "check_lambda_principal", "check_five_calls", "check_after_detach",
-           "check_launch_profile", "check_switch_role", "check_upload_fix", "check_instance_calls"]
+__all__ = [
+    "STARTERS",
+    "SOLUTIONS",
+    "CHECKERS",
+    "solution_markdown",
+    "check_read_only_policy",
+    "check_arns",
+    "check_trust_policy",
+    "check_lambda_principal",
+    "check_five_calls",
+    "check_after_detach",
+    "check_launch_profile",
+    "check_switch_role",
+    "check_upload_fix",
+    "check_instance_calls",
+]
 
 
 def solution_markdown(key):

@@ -9,6 +9,7 @@ JSON: its line:col message, and no change, so the learner's text is never lost).
                                           the role as an inline policy
     custom_on_role()                      that inline policy as it is on the role now, or None
 """
+
 import json
 
 from botocore.exceptions import ClientError
@@ -65,8 +66,9 @@ def put_custom(text, role=ROLE):
     if document is None:
         return False, "Not applied (your text is kept): " + "; ".join(messages)
     try:
-        backend.client("iam").put_role_policy(RoleName=role, PolicyName=CUSTOM_POLICY,
-                                          PolicyDocument=json.dumps(document))
+        backend.client("iam").put_role_policy(
+            RoleName=role, PolicyName=CUSTOM_POLICY, PolicyDocument=json.dumps(document)
+        )
     except ClientError as error:
         if error.response["Error"]["Code"] == "NoSuchEntity":
             return False, f"Not applied: the role {role} does not exist yet: run `lab.start(chapter=7)` to rebuild it."

@@ -1,36 +1,54 @@
 """Exercises of chapter 01 (permission policies): a read-only policy, and the ARN each action needs.
 
-    check_read_only_policy   check_arns
+check_read_only_policy   check_arns
 """
-from helpers.policy import explain
-from helpers.policy.matching import as_list
-from helpers.teach.answers import (ANY_OBJECT_ARN, BUCKET_ARN, OBJECT_ARN, OTHER_BUCKET_ARN, OTHER_OBJECT_ARN,
-                                   allows, policy_verdict, short, statements)
+
+from helpers.policy.matching import as_list, wildcard_match
+from helpers.teach.answers import (
+    ANY_OBJECT_ARN,
+    BUCKET_ARN,
+    OBJECT_ARN,
+    OTHER_BUCKET_ARN,
+    OTHER_OBJECT_ARN,
+    allows,
+    policy_verdict,
+    short,
+    statements,
+)
 from helpers.teach.verdicts import checker, correct, not_yet
 
-S3_WRITES = ("s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl", "s3:DeleteBucket",
-             "s3:PutBucketPolicy")
+S3_WRITES = ("s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl", "s3:DeleteBucket", "s3:PutBucketPolicy")
 
 
 # Reads beyond listing and downloading, each with the resource it acts on, in the
 # order the hints name them: what s3:Get* / s3:List* grant besides the two needed.
-S3_OTHER_READS = (("s3:GetObjectAcl", OBJECT_ARN), ("s3:GetBucketPolicy", BUCKET_ARN),
-                  ("s3:ListBucketVersions", BUCKET_ARN), ("s3:ListBucketMultipartUploads", BUCKET_ARN),
-                  ("s3:GetObjectVersion", OBJECT_ARN), ("s3:GetBucketAcl", BUCKET_ARN),
-                  ("s3:GetObjectTagging", OBJECT_ARN), ("s3:ListMultipartUploadParts", OBJECT_ARN))
+S3_OTHER_READS = (
+    ("s3:GetObjectAcl", OBJECT_ARN),
+    ("s3:GetBucketPolicy", BUCKET_ARN),
+    ("s3:ListBucketVersions", BUCKET_ARN),
+    ("s3:ListBucketMultipartUploads", BUCKET_ARN),
+    ("s3:GetObjectVersion", OBJECT_ARN),
+    ("s3:GetBucketAcl", BUCKET_ARN),
+    ("s3:GetObjectTagging", OBJECT_ARN),
+    ("s3:ListMultipartUploadParts", OBJECT_ARN),
+)
 
 
 def read_only_problems(document):
     """The hints that keep a policy from being read-only access to the lab's bucket."""
     problems = []
     if not allows(document, "s3:ListBucket", BUCKET_ARN):
-        problems.append("ListBucket applies to the bucket ARN: remove /* (write " + BUCKET_ARN + ")"
-                        if allows(document, "s3:ListBucket", OBJECT_ARN) else
-                        f"allow s3:ListBucket on the bucket ARN {BUCKET_ARN}, so the bucket can be listed")
+        problems.append(
+            "ListBucket applies to the bucket ARN: remove /* (write " + BUCKET_ARN + ")"
+            if allows(document, "s3:ListBucket", OBJECT_ARN)
+            else f"allow s3:ListBucket on the bucket ARN {BUCKET_ARN}, so the bucket can be listed"
+        )
     if not allows(document, "s3:GetObject", OBJECT_ARN):
-        problems.append(f"GetObject needs an object ARN: add /* (write {BUCKET_ARN}/*)"
-                        if allows(document, "s3:GetObject", BUCKET_ARN) else
-                        f"allow s3:GetObject on {BUCKET_ARN}/*, so objects can be downloaded")
+        problems.append(
+            f"GetObject needs an object ARN: add /* (write {BUCKET_ARN}/*)"
+            if allows(document, "s3:GetObject", BUCKET_ARN)
+            else f"allow s3:GetObject on {BUCKET_ARN}/*, so objects can be downloaded"
+        )
     for action in S3_WRITES:
         if allows(document, action, OBJECT_ARN) or allows(document, action, BUCKET_ARN):
             problems.append(f"this policy also allows {action} — read-only means no writes")
@@ -46,28 +64,40 @@ def other_read_problems(document):
     A wildcard that also matches a write (s3:*) is left to the write hints.
     """
     extra = [a for a, resource in S3_OTHER_READS if allows(document, a, resource)]
-    patterns = dict.fromkeys(p for s in statements(document) if s.get("Effect") == "Allow"
-                             for p in as_list(s.get("Action", []))
-                             if isinstance(p, str) and ("*" in p or "?" in p))
+    patterns = dict.fromkeys(
+        p
+        for s in statements(document)
+        if s.get("Effect") == "Allow"
+        for p in as_list(s.get("Action", []))
+        if isinstance(p, str) and ("*" in p or "?" in p)
+    )
     problems, explained = [], set()
     for pattern in patterns:
+
         def matches(action, pattern=pattern):
-            return explain.wildcard_match(pattern, action, ignore_case=True)
+            return wildcard_match(pattern, action, ignore_case=True)
+
         matched = [a for a in extra if matches(a)]
         explained.update(matched)
         if matched and not any(matches(w) for w in S3_WRITES):
-            problems.append(f"{pattern} also allows {' and '.join(matched[:2])}: name the two actions "
-                            "you need, s3:ListBucket and s3:GetObject")
-    problems.extend(f"this policy also allows {a}: the exercise asks for listing and downloading only"
-                    for a in extra if a not in explained)
+            problems.append(
+                f"{pattern} also allows {' and '.join(matched[:2])}: name the two actions "
+                "you need, s3:ListBucket and s3:GetObject"
+            )
+    problems.extend(
+        f"this policy also allows {a}: the exercise asks for listing and downloading only"
+        for a in extra
+        if a not in explained
+    )
     return problems
 
 
 @checker
 def check_read_only_policy(answer):
     """Exercise 01.1: a policy that lets its holder list and download ut-wordpress-s3, nothing more."""
-    return policy_verdict(answer, read_only_problems,
-                          "ListBucket on the bucket, GetObject on its objects, and no writes.")
+    return policy_verdict(
+        answer, read_only_problems, "ListBucket on the bucket, GetObject on its objects, and no writes."
+    )
 
 
 ARN_ACTIONS = ("s3:ListBucket", "s3:GetObject", "s3:PutObject", "cloudwatch:PutMetricData")
@@ -75,28 +105,36 @@ ARN_ACTIONS = ("s3:ListBucket", "s3:GetObject", "s3:PutObject", "cloudwatch:PutM
 
 def arn_problem(action, arn):
     """The hint for a wrong Resource for `action` on the lab's bucket, or None when it fits."""
-    match = explain.wildcard_match
     if not isinstance(arn, str) or not arn.strip():
         return f'{action}: write a Resource ARN (or "*")'
     if arn.startswith("s3://"):
         return f"{action}: {arn} is an S3 URL, a policy needs an ARN (arn:aws:s3:::...)"
     if action == "cloudwatch:PutMetricData":
-        return None if arn == "*" else (
-            'PutMetricData supports no resource-level permissions: AWS requires "*"')
+        return None if arn == "*" else 'PutMetricData supports no resource-level permissions: AWS requires "*"'
     if arn == "*":
         return f'{action}: "*" works but reaches every bucket: name the lab\'s bucket'
     if action == "s3:ListBucket":
-        if match(arn, BUCKET_ARN) and not match(arn, OTHER_BUCKET_ARN):
-            return None
-        if match(arn, OBJECT_ARN):
-            return "ListBucket applies to the bucket ARN: remove /*"
-        return f"ListBucket acts on the bucket: {arn} does not match {BUCKET_ARN}"
-    if match(arn, OBJECT_ARN) and not match(arn, OTHER_OBJECT_ARN):
-        if match(arn, ANY_OBJECT_ARN):
+        return bucket_arn_problem(arn)
+    return object_arn_problem(action, arn)
+
+
+def bucket_arn_problem(arn):
+    """The hint for a wrong Resource for s3:ListBucket, which acts on the bucket itself, or None."""
+    if wildcard_match(arn, BUCKET_ARN) and not wildcard_match(arn, OTHER_BUCKET_ARN):
+        return None
+    if wildcard_match(arn, OBJECT_ARN):
+        return "ListBucket applies to the bucket ARN: remove /*"
+    return f"ListBucket acts on the bucket: {arn} does not match {BUCKET_ARN}"
+
+
+def object_arn_problem(action, arn):
+    """The hint for a wrong Resource for an object action (GetObject, PutObject), or None."""
+    if wildcard_match(arn, OBJECT_ARN) and not wildcard_match(arn, OTHER_OBJECT_ARN):
+        if wildcard_match(arn, ANY_OBJECT_ARN):
             return None
         what = "covers only some objects" if "*" in arn or "?" in arn else "names one object"
         return f"{short(action)}: {arn} {what}; the policy should cover every object: {BUCKET_ARN}/*"
-    if match(arn, BUCKET_ARN):
+    if wildcard_match(arn, BUCKET_ARN):
         return f"{short(action)} needs an object ARN: add /*"
     return f"{short(action)} acts on objects: {arn} does not match {OBJECT_ARN}"
 
@@ -112,7 +150,7 @@ def check_arns(answer):
     problems = [p for p in (arn_problem(a, answer[a]) for a in ARN_ACTIONS) if p]
     if problems:
         return not_yet(*problems)
-    return correct("Bucket actions take the bucket ARN, object actions bucket/*, CloudWatch \"*\".")
+    return correct('Bucket actions take the bucket ARN, object actions bucket/*, CloudWatch "*".')
 
 
 READ_ONLY_SOLUTION = """{
@@ -143,15 +181,21 @@ STARTERS = {
     }
   ]
 }""",
-    "01-arns": {"s3:ListBucket": "arn:aws:s3:::ut-wordpress-s3/*",
-                "s3:GetObject": "arn:aws:s3:::ut-wordpress-s3",
-                "s3:PutObject": "arn:aws:s3:::ut-wordpress-s3/*",
-                "cloudwatch:PutMetricData": "arn:aws:cloudwatch:::metric/*"},
+    "01-arns": {
+        "s3:ListBucket": "arn:aws:s3:::ut-wordpress-s3/*",
+        "s3:GetObject": "arn:aws:s3:::ut-wordpress-s3",
+        "s3:PutObject": "arn:aws:s3:::ut-wordpress-s3/*",
+        "cloudwatch:PutMetricData": "arn:aws:cloudwatch:::metric/*",
+    },
 }
 SOLUTIONS = {
     "01-read-only": READ_ONLY_SOLUTION,
-    "01-arns": {"s3:ListBucket": BUCKET_ARN, "s3:GetObject": BUCKET_ARN + "/*",
-                "s3:PutObject": BUCKET_ARN + "/*", "cloudwatch:PutMetricData": "*"},
+    "01-arns": {
+        "s3:ListBucket": BUCKET_ARN,
+        "s3:GetObject": BUCKET_ARN + "/*",
+        "s3:PutObject": BUCKET_ARN + "/*",
+        "cloudwatch:PutMetricData": "*",
+    },
 }
 CHECKERS = {
     "01-read-only": check_read_only_policy,

@@ -4,6 +4,7 @@ The learner answers {1: True, 2: False, ...}; each prediction is compared with
 helpers.policy.explain's decision under the policies the role has in the backend,
 and a wrong one gets the reason.
 """
+
 from dataclasses import dataclass
 
 from helpers.course.article import ROLE
@@ -29,8 +30,7 @@ def prediction_problem(number, value):
     if value is None:
         return f"call {number}: no answer yet: write True (allowed) or False (AccessDenied)"
     if isinstance(value, str):
-        return (f"call {number}: answer True or False, not {value!r} "
-                "(Python's True and False, without quotes)")
+        return f"call {number}: answer True or False, not {value!r} (Python's True and False, without quotes)"
     return f"call {number}: answer True (allowed) or False (AccessDenied), not {value!r}"
 
 
@@ -49,20 +49,25 @@ def predictions(answer, count):
 def why(number, request, explanation):
     """The hint for one wrong prediction, from explain's decision."""
     if explanation.allowed:
-        return (f"call {number} (`{request.command}`) needs {request.action} on {request.resource}, "
-                f"and {explanation.deciding} allows it")
+        return (
+            f"call {number} (`{request.command}`) needs {request.action} on {request.resource}, "
+            f"and {explanation.deciding} allows it"
+        )
     if explanation.decision == "explicit deny":
         return f"call {number} (`{request.command}`) is denied by {explanation.deciding}"
-    return (f"call {number} (`{request.command}`) needs {request.action} on {request.resource}: "
-            "no statement of the role's policies allows that (implicit deny)")
+    return (
+        f"call {number} (`{request.command}`) needs {request.action} on {request.resource}: "
+        "no statement of the role's policies allows that (implicit deny)"
+    )
 
 
 def check_predictions(answer, requests, role=ROLE):
     """Compare predicted outcomes with explain's decisions under the role's policies now."""
     given = predictions(answer, len(requests))
     if given is None:
-        return not_yet(f"answer with a dict {{1: True, ..., {len(requests)}: False}} "
-                       "(True = allowed, False = AccessDenied)")
+        return not_yet(
+            f"answer with a dict {{1: True, ..., {len(requests)}: False}} (True = allowed, False = AccessDenied)"
+        )
     verdict = missing_role(role)
     if verdict:
         return verdict
@@ -83,5 +88,4 @@ def check_predictions(answer, requests, role=ROLE):
             hints.append(why(number, request, explanation))
     if hints:
         return not_yet(*hints, lead=f"{right} of {len(requests)} right.")
-    return correct(f"All {len(requests)} right, judged by the policies {role} has now "
-                   f"({', '.join(documents)}).")
+    return correct(f"All {len(requests)} right, judged by the policies {role} has now ({', '.join(documents)}).")

@@ -1,7 +1,8 @@
 """Exercises of chapter 04 (the instance profile): the launch option, and swapping the role inside.
 
-    check_launch_profile   check_switch_role
+check_launch_profile   check_switch_role
 """
+
 import difflib
 
 from helpers.aws import backend
@@ -24,13 +25,14 @@ def check_launch_profile(answer):
     if key not in ("Name", "Arn"):
         return not_yet(f"the key is Name or Arn (case matters), not {key}")
     if value in roles or value in roles.values():
-        return not_yet(f"{value} is the role; run-instances takes an instance profile, the container "
-                       "that holds the role: give the profile's name")
+        return not_yet(
+            f"{value} is the role; run-instances takes an instance profile, the container "
+            "that holds the role: give the profile's name"
+        )
     if key == "Arn":
         by_arn = {p["Arn"]: p for p in profiles.values()}
         if ":instance-profile/" not in value:
-            return not_yet(f"{value} is not the ARN of an instance profile "
-                           "(those contain :instance-profile/)")
+            return not_yet(f"{value} is not the ARN of an instance profile (those contain :instance-profile/)")
         if value not in by_arn:
             return not_yet(missing_profile(value, "with the ARN", profiles, "Arn"))
         profile = by_arn[value]
@@ -46,8 +48,10 @@ def check_launch_profile(answer):
 def missing_profile(value, how, profiles, field):
     """The hint for an instance profile (by name or ARN) that the account does not hold."""
     if not profiles:
-        return (f"there is no instance profile {how} {value} yet: create it first "
-                "(chapter 04: run its create-instance-profile and add-role-to-instance-profile cells)")
+        return (
+            f"there is no instance profile {how} {value} yet: create it first "
+            "(chapter 04: run its create-instance-profile and add-role-to-instance-profile cells)"
+        )
     name = value.rsplit("/", 1)[-1]
     if field == "Arn" and name in profiles:
         return f"{value} is not the ARN of {name} in this account; its ARN is {profiles[name]['Arn']}"
@@ -80,8 +84,13 @@ def parse_command(words):
     return (words[0] if words else ""), options
 
 
-PROFILE_COMMANDS = ("remove-role-from-instance-profile", "add-role-to-instance-profile",
-                    "delete-instance-profile", "create-instance-profile", "get-instance-profile")
+PROFILE_COMMANDS = (
+    "remove-role-from-instance-profile",
+    "add-role-to-instance-profile",
+    "delete-instance-profile",
+    "create-instance-profile",
+    "get-instance-profile",
+)
 
 
 def command_problems(subcommand, options):
@@ -115,9 +124,11 @@ def check_switch_role(answer):
     removes = [o for n, o in parsed if n == "remove-role-from-instance-profile"]
     adds = [o for n, o in parsed if n == "add-role-to-instance-profile"]
     if not removes:
-        return not_yet(f"a profile holds at most one role and {PROFILE} already holds {ROLE}: adding "
-                       "another fails with LimitExceeded. Remove it first with "
-                       "remove-role-from-instance-profile")
+        return not_yet(
+            f"a profile holds at most one role and {PROFILE} already holds {ROLE}: adding "
+            "another fails with LimitExceeded. Remove it first with "
+            "remove-role-from-instance-profile"
+        )
     if removes[0].get("--role-name") != ROLE:
         return not_yet(f"remove-role-from-instance-profile takes the role now inside: --role-name {ROLE}")
     if not adds or adds[-1].get("--role-name") != NEW_ROLE:
@@ -129,14 +140,16 @@ def check_switch_role(answer):
 
 STARTERS = {
     "04-launch": "Name=umemoto-wordpress-role",
-    "04-switch-role": [f"aws iam add-role-to-instance-profile --instance-profile-name {PROFILE} "
-                       f"--role-name {NEW_ROLE}"],
+    "04-switch-role": [
+        f"aws iam add-role-to-instance-profile --instance-profile-name {PROFILE} --role-name {NEW_ROLE}"
+    ],
 }
 SOLUTIONS = {
     "04-launch": f"Name={PROFILE}",
     "04-switch-role": [
         f"aws iam remove-role-from-instance-profile --instance-profile-name {PROFILE} --role-name {ROLE}",
-        f"aws iam add-role-to-instance-profile --instance-profile-name {PROFILE} --role-name {NEW_ROLE}"],
+        f"aws iam add-role-to-instance-profile --instance-profile-name {PROFILE} --role-name {NEW_ROLE}",
+    ],
 }
 CHECKERS = {
     "04-launch": check_launch_profile,

@@ -1,13 +1,14 @@
 """Exercises of chapter 02 (the role's trust policy): repair a trust policy, and a Lambda function's Principal.
 
-    check_trust_policy   check_lambda_principal
+check_trust_policy   check_lambda_principal
 """
+
 from helpers.course.article import read_policy
 from helpers.instance.credentials import trusts
 from helpers.policy import lint
 from helpers.policy.documents import trusted_principals
 from helpers.policy.matching import as_list
-from helpers.teach.answers import EC2, LAMBDA, policy_text, parse_answer, statements, version_problems, where
+from helpers.teach.answers import EC2, LAMBDA, parse_answer, policy_text, statements, version_problems, where
 from helpers.teach.verdicts import checker, correct, not_yet
 
 
@@ -32,8 +33,10 @@ def trust_problems(document, service):
     return [f"this trust policy trusts {who}, but the role must trust {service}"]
 
 
-TRUST_ACTIONS_ONLY = ("Trust Policy statement actions can only be sts:AssumeRole, "
-                      "sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity")
+TRUST_ACTIONS_ONLY = (
+    "Trust Policy statement actions can only be sts:AssumeRole, "
+    "sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity"
+)
 
 
 # What IAM answers (MalformedPolicyDocument) to a trust policy with these lint errors.
@@ -50,17 +53,20 @@ AWS_REFUSES_TRUST = {
 
 def trust_lint_verdict(answer):
     """Not yet with the linter's errors, each with IAM's own refusal where we know it; or None."""
-    findings = [f for f in lint.lint_text(policy_text(answer))
-                if f.severity == "error" and f.code != "resource-mismatch"]
+    findings = [
+        f for f in lint.lint_text(policy_text(answer)) if f.severity == "error" and f.code != "resource-mismatch"
+    ]
     if not findings:
         return None
     refused = [f for f in findings if f.code in AWS_REFUSES_TRUST]
-    hints = [where(f) + (f' — IAM says: "{AWS_REFUSES_TRUST[f.code]}"' if f in refused else "")
-             for f in findings]
+    hints = [where(f) + (f' — IAM says: "{AWS_REFUSES_TRUST[f.code]}"' if f in refused else "") for f in findings]
     if not refused:
         return not_yet(*hints)
-    return not_yet(*hints, lead="AWS would refuse this trust policy with MalformedPolicyDocument "
-                                "(create-role fails). The linter shows where and why:")
+    return not_yet(
+        *hints,
+        lead="AWS would refuse this trust policy with MalformedPolicyDocument "
+        "(create-role fails). The linter shows where and why:",
+    )
 
 
 @checker
@@ -82,8 +88,10 @@ def lambda_trust(principal):
     """A trust policy with `principal` (a dict, or a service name) and sts:AssumeRole."""
     if isinstance(principal, str) and principal != "*":
         principal = {"Service": principal}
-    return {"Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}],
+    }
 
 
 @checker
@@ -94,19 +102,21 @@ def check_lambda_principal(answer):
     document = lambda_trust(answer)
     services = as_list(answer.get("Service", [])) if isinstance(answer, dict) else []
     if isinstance(answer, dict) and "AWS" in answer:
-        return not_yet('an "AWS" principal names an account or an IAM identity; '
-                       'a service is named with the "Service" key')
+        return not_yet(
+            'an "AWS" principal names an account or an IAM identity; a service is named with the "Service" key'
+        )
     if EC2 in services:
-        return not_yet(f"{EC2} is the EC2 service; a Lambda function's role must trust the Lambda "
-                       "service, named the same way (NAME.amazonaws.com)")
+        return not_yet(
+            f"{EC2} is the EC2 service; a Lambda function's role must trust the Lambda "
+            "service, named the same way (NAME.amazonaws.com)"
+        )
     lowered = [s for s in services if isinstance(s, str) and s.lower() == LAMBDA and s != LAMBDA]
     if lowered:
         return not_yet(f"service principals are lowercase: write {LAMBDA}")
     text = policy_text(document)
     if text is None:
         return not_yet('answer with the Principal element, e.g. {"Service": "..."}, of strings only')
-    errors = [f"{f.message} ({f.hint})" if f.hint else f.message
-              for f in lint.lint_text(text) if f.severity == "error"]
+    errors = [f"{f.message} ({f.hint})" if f.hint else f.message for f in lint.lint_text(text) if f.severity == "error"]
     if errors:
         return not_yet(*errors)
     problems = trust_problems(document, LAMBDA)

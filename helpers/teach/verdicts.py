@@ -4,6 +4,7 @@ Every exercise checker returns a `Verdict` that shows as "Correct! ..." or
 "Not yet: <hint>". `@checker` wraps a checker so that an unexpected error in
 checking becomes a "Not yet" message, never a traceback.
 """
+
 import functools
 from dataclasses import dataclass
 

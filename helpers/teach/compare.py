@@ -1,0 +1,102 @@
+"""The prediction beside the real call: does IAM decide as predicted? (chapter 07)
+
+    predict(action, resource, policies)   how IAM decides, and which statement decides
+    compare(action, resource)             one row: the prediction from the role's policies beside
+                                          the real call made as the instance (helpers.instance.calls)
+    predict_and_call()                    those rows as a table, for one action or every supported one
+
+After `lab.reset()` (no role in the account), `predict` and `predict_and_call` print that
+the role is missing and how to rebuild it, and return None, instead of raising.
+"""
+
+import html
+
+import pandas as pd
+
+from helpers.aws import backend
+from helpers.course.article import ROLE
+from helpers.instance.calls import CALLS, real_call
+from helpers.policy import explain
+from helpers.steps import role_policies
+from helpers.steps.iam import role_exists as role_in_account
+
+
+def role_exists(role=ROLE):
+    """True if the role is in the account; otherwise print how to rebuild it and return False."""
+    if role_in_account(backend.client("iam"), role):
+        return True
+    print(f"The role {role} does not exist yet: run `lab.start(chapter=7)` to rebuild the chapter's starting point.")
+    return False
+
+
+def predict(action, resource, policies=None, role=ROLE):
+    """How IAM decides `action` on `resource` under `policies` (default: the role's, from the backend).
+
+    None (with a message) when the role's policies are asked for and the role does not exist.
+    """
+    if policies is None:
+        if not role_exists(role):
+            return None
+        policies = role_policies.documents(role)
+    return explain.explain(action, resource, policies)
+
+
+def agree(explanation, result):
+    """'yes' / 'NO' when prediction and real call can be compared, else 'n/a'."""
+    if result.outcome not in ("allowed", "AccessDenied"):
+        return "n/a"
+    return "yes" if explanation.allowed == (result.outcome == "allowed") else "NO"
+
+
+def compare(action, resource=None, role=ROLE):
+    """One row: the prediction from the role's policies beside the real call as the instance."""
+    resource = resource or (CALLS[action].resource if action in CALLS else "*")
+    explanation = predict(action, resource, role=role)
+    if explanation is None:  # the role is missing; predict said how to rebuild it
+        return None
+    result = real_call(action, resource)
+    return {
+        "action": action,
+        "resource": resource,
+        "prediction": explanation.decision,
+        "deciding statement": str(explanation.deciding or "-"),
+        "real call": str(result),
+        "agree": agree(explanation, result),
+    }
+
+
+class Comparison:
+    """Rows of prediction beside real call, shown in full (no truncated cells) in notebooks."""
+
+    def __init__(self, rows):
+        """Keep the rows as a pandas DataFrame (`.frame`)."""
+        self.frame = pd.DataFrame(rows)
+
+    def __getitem__(self, column):
+        """One column of the table."""
+        return self.frame[column]
+
+    def __repr__(self):
+        """The whole table as text."""
+        with pd.option_context("display.max_colwidth", None, "display.width", 250):
+            return self.frame.to_string(index=False)
+
+    def _repr_html_(self):
+        """The whole table as HTML."""
+        with pd.option_context("display.max_colwidth", None):
+            return self.frame.to_html(index=False)
+
+
+def predict_and_call(action=None, resource=None, role=ROLE):
+    """A table comparing prediction and real call: for one action, or every supported one."""
+    if not role_exists(role):
+        return None
+    pairs = [(action, resource)] if action else [(a, None) for a in CALLS]
+    return Comparison([compare(a, r, role) for a, r in pairs])
+
+
+def decision_html(explanation):
+    """The decision in colour and the deciding statement, as HTML."""
+    decision, _, rest = explanation.summary().partition(": ")
+    colour = explain.COLOURS[decision]
+    return f'<b style="color:{colour}">{html.escape(decision)}</b>: {html.escape(rest)}'
