@@ -1,0 +1,1 @@
+"""How AWS decides a request: the policy evaluation engine of chapter 08 (How AWS really decides)."""
