@@ -76,7 +76,11 @@ def run(paths, as_json=False, out=sys.stdout, err=sys.stderr):
     except InputError as error:
         print(error, file=err)
         return MALFORMED
-    decisions = [decide(r) for r in requests]
+    try:
+        decisions = [decide(r) for r in requests]
+    except Exception as error:  # a defect of the engine: still one line, never a traceback
+        print(f"cannot decide: {type(error).__name__}: {error}", file=err)
+        return MALFORMED
     if as_json:
         json.dump([d.to_dict() for d in decisions], out, indent=1)
         out.write("\n")

@@ -195,6 +195,9 @@ def _statement(data, index, where):
         raise RequestError(f"key '{where}.Effect' must be \"Allow\" or \"Deny\"")
     condition = data.get("Condition") or {}
     _check_condition(condition, f"{where}.Condition")
+    for key in ("Principal", "NotPrincipal"):
+        if key in data:
+            _check_principal(data[key], f"{where}.{key}")
     return Statement(
         index=index, sid=data.get("Sid"), effect=data["Effect"],
         actions=_strings(data, "Action", where), not_actions=_strings(data, "NotAction", where),
@@ -214,7 +217,27 @@ def _strings(data, key, where):
     return tuple(values)
 
 
+def _scalars(value):
+    """True for a string, number or boolean, or a list of them (a condition's values)."""
+    return all(isinstance(v, (str, int, float, bool)) for v in as_list(value))
+
+
 def _check_condition(condition, where):
-    """A Condition must map operators to objects of condition keys."""
+    """A Condition must map operators to objects of condition keys, each with scalar values."""
     if not isinstance(condition, dict) or not all(isinstance(v, dict) for v in condition.values()):
         raise RequestError(f"key {where!r} must map operators to objects of condition keys")
+    for operator, keys in condition.items():
+        for key, values in keys.items():
+            if not _scalars(values):
+                raise RequestError(f"key '{where}.{operator}.{key}' must be a value or a list of values")
+
+
+def _check_principal(element, where):
+    """A Principal must be a string ("*") or map AWS/Service/Federated/CanonicalUser to strings."""
+    if isinstance(element, str):
+        return
+    if not isinstance(element, dict):
+        raise RequestError(f"key {where!r} must be \"*\" or an object such as {{\"AWS\": ...}}")
+    for kind, values in element.items():
+        if not all(isinstance(v, str) for v in as_list(values)):
+            raise RequestError(f"key '{where}.{kind}' must be a string or a list of strings")
