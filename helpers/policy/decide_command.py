@@ -69,8 +69,9 @@ def format_decision(decision, number):
     return "\n".join(lines)
 
 
-def run(paths, as_json=False, out=sys.stdout, err=sys.stderr):
-    """Decide every request in `paths`, print the decisions, and return the exit status."""
+def run(paths, as_json=False, out=None, err=None):
+    """Decide every request in `paths`, print the decisions (to `out`, errors to `err`), return the exit status."""
+    out, err = out or sys.stdout, err or sys.stderr
     try:
         requests = [r for path in paths for r in load_requests(path)]
     except InputError as error:
