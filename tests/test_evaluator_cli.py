@@ -93,10 +93,10 @@ def test_unreadable_file(tmp_path):
 def test_decide_imports_nothing_heavy(tmp_path):
     path = tmp_path / "one.json"
     path.write_text(json.dumps(article_request()))
-    code = ("import sys, runpy; sys.argv = ['helpers', 'decide', '--json', %r]\n"
+    code = (f"import sys, runpy; sys.argv = ['helpers', 'decide', '--json', {str(path)!r}]\n"
             "try:\n    runpy.run_module('helpers', run_name='__main__')\nexcept SystemExit:\n    pass\n"
             "heavy = {'pandas', 'boto3', 'botocore', 'moto', 'IPython', 'numpy', 'parliament'}\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)" % str(path))
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)")
     done = subprocess.run([str(PYTHON), "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.stderr.strip() == "[]"
 

@@ -77,7 +77,8 @@ def test_cross_account_needs_both_sides():
     assert both.decision == "allowed" and both.same_account is False
     assert [s.name for s in both.steps if s.outcome != "not applicable"][-3:] == [
         "resource policy", "identity policies", "all checks passed"]
-    account_grant = run(other, resource_policy=bucket_policy(OTHER), identity_policies=[ALL_S3], resource_account=ACCOUNT)
+    account_grant = run(other, resource_policy=bucket_policy(OTHER), identity_policies=[ALL_S3],
+                        resource_account=ACCOUNT)
     assert account_grant.decision == "allowed"
     denied = run(other, resource_policy=bucket_policy(other, "Deny"), identity_policies=[ALL_S3],
                  resource_account=ACCOUNT)
@@ -149,7 +150,8 @@ def test_kms_key_policy_must_allow():
     assert run(action="kms:Decrypt", resource=key, identity_policies=[use]).decision == "implicitDeny"
     delegate = policy(statement(action="kms:*", resource="*", Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"}))
     assert run(action="kms:Decrypt", resource=key, resource_policy=delegate).decision == "implicitDeny"
-    assert run(action="kms:Decrypt", resource=key, resource_policy=delegate, identity_policies=[use]).decision == "allowed"
+    both = run(action="kms:Decrypt", resource=key, resource_policy=delegate, identity_policies=[use])
+    assert both.decision == "allowed"
 
 
 def test_trust_policy_for_assume_role_and_service_principals():
@@ -163,7 +165,8 @@ def test_trust_policy_for_assume_role_and_service_principals():
 
 def test_not_principal_with_deny_spares_only_those_named():
     bob = f"arn:aws:iam::{ACCOUNT}:user/Bob"
-    deny_all_but_bob = policy(statement("Deny", "s3:*", "*", NotPrincipal={"AWS": [bob, f"arn:aws:iam::{ACCOUNT}:root"]}))
+    spared = {"AWS": [bob, f"arn:aws:iam::{ACCOUNT}:root"]}
+    deny_all_but_bob = policy(statement("Deny", "s3:*", "*", NotPrincipal=spared))
     assert run(bob, identity_policies=[ALL_S3], resource_policy=deny_all_but_bob).decision == "allowed"
     assert run(USER, identity_policies=[ALL_S3], resource_policy=deny_all_but_bob).decision == "explicitDeny"
     # "will always deny any IAM principal that has a permissions boundary policy attached"

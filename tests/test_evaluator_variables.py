@@ -39,8 +39,8 @@ def test_older_versions_read_variables_literally():
 
 
 def test_principal_tag_variable():
-    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*",
-                                                      "Resource": "arn:aws:s3:::bucket/${aws:PrincipalTag/department}"}]}
+    resource = "arn:aws:s3:::bucket/${aws:PrincipalTag/department}"
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": resource}]}
     context = {"aws:PrincipalTag/department": "hr"}
     assert decision("s3:GetObject", "arn:aws:s3:::bucket/hr", policy, context=context) == "allowed"
     assert decision("s3:GetObject", "arn:aws:s3:::bucket/it", policy, context=context) == "implicitDeny"

@@ -188,7 +188,8 @@ def _present(operator, request_values, policy_values):
     """The result, and its reason, when the request carries the key."""
     passes = [_value_matches(operator, v, policy_values) for v in request_values]
     if operator.qualifier == "ForAllValues":
-        return all(passes), "ForAllValues: " + ("every request value matches" if all(passes) else "a request value does not match")
+        verdict = "every request value matches" if all(passes) else "a request value does not match"
+        return all(passes), f"ForAllValues: {verdict}"
     if operator.qualifier == "ForAnyValue":
         return any(passes), "ForAnyValue: " + ("a request value matches" if any(passes) else "no request value matches")
     result = all(passes) if operator.negated else any(passes)

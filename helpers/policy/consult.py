@@ -36,8 +36,9 @@ class Consulted:
 
     def all_results(self):
         """Every PolicyResult, in the order of the evaluation path."""
-        groups = [*(self.rcps or []), *(self.scps or []), self.endpoint or [], [self.resource] if self.resource else [],
-                  self.identity or [], self.boundary or [], [self.session] if self.session else []]
+        groups = [*(self.rcps or []), *(self.scps or []), self.endpoint or [],
+                  [self.resource] if self.resource else [], self.identity or [], self.boundary or [],
+                  [self.session] if self.session else []]
         return [result for group in groups for result in group]
 
 
@@ -60,21 +61,27 @@ def _each(policies, request, policy_type, name, boundary=False):
 
 def _levels(levels, request, policy_type):
     """The results of SCPs or RCPs, one list per organization level."""
-    return [_each(level, request, policy_type, f"{policy_type} level {n + 1}, policy") for n, level in enumerate(levels)]
+    return [_each(level, request, policy_type, f"{policy_type} level {n + 1}, policy")
+            for n, level in enumerate(levels)]
+
+
+def _one(policy, request, policy_type, boundary=False):
+    """The result of a single policy that may be absent (None)."""
+    return None if policy is None else policy_result(policy, request, policy_type, policy_type, boundary)
 
 
 def consult(request):
     """Run every applicable policy of the request; return a `Consulted`."""
     kind = request.caller.kind
     has_boundary = bool(request.permission_boundaries)
+    has_identity = kind not in _NO_IDENTITY
     return Consulted(
-        identity=None if kind in _NO_IDENTITY else _each(request.identity_policies, request, IDENTITY, IDENTITY),
+        identity=_each(request.identity_policies, request, IDENTITY, IDENTITY) if has_identity else None,
         boundary=_each(request.permission_boundaries, request, BOUNDARY, BOUNDARY) if has_boundary else None,
-        session=policy_result(request.session_policy, request, SESSION, SESSION) if request.session_policy is not None else None,
-        scps=None if request.scps is None or kind in _NO_IDENTITY else _levels(request.scps, request, SCP),
-        rcps=None if request.rcps is None or kind == "service" else _levels(request.rcps, request, RCP),
-        resource=(policy_result(request.resource_policy, request, RESOURCE, RESOURCE, has_boundary)
-                  if request.resource_policy is not None else None),
+        session=_one(request.session_policy, request, SESSION),
+        scps=_levels(request.scps, request, SCP) if request.scps is not None and has_identity else None,
+        rcps=_levels(request.rcps, request, RCP) if request.rcps is not None and kind != "service" else None,
+        resource=_one(request.resource_policy, request, RESOURCE, has_boundary),
         endpoint=_each(request.endpoint_policies, request, ENDPOINT, ENDPOINT) if request.endpoint_policies else None,
     )
 

@@ -98,7 +98,7 @@ class Decision:
         data["summary"] = self.summary()
         if self.deciding_statement is not None:
             data["deciding_statement"]["label"] = self.deciding_statement.label
-        for policy, result in zip(data["policies"], self.policies):
-            for statement, original in zip(policy["statements"], result.statements):
+        for policy, result in zip(data["policies"], self.policies, strict=True):
+            for statement, original in zip(policy["statements"], result.statements, strict=True):
                 statement["label"] = original.label
         return data

@@ -97,7 +97,7 @@ def arn_match(pattern, arn):
     values = arn.split(":", ARN_SEGMENTS - 1)
     if segments is None or len(values) != ARN_SEGMENTS:
         return _short_pattern_match(pattern, arn)
-    return all(compile_pattern(seg).fullmatch(val) for seg, val in zip(segments, values))
+    return all(compile_pattern(seg).fullmatch(val) for seg, val in zip(segments, values, strict=True))
 
 
 def _short_pattern_match(pattern, arn):
@@ -191,7 +191,7 @@ def arn_patterns_intersect(policy_pattern, request_pattern):
     a, b = _segmented(policy_pattern), _segmented(request_pattern)
     if a is None or b is None:
         return globs_intersect(policy_pattern, request_pattern)
-    return all(globs_intersect(x, y) for x, y in zip(a, b))
+    return all(globs_intersect(x, y) for x, y in zip(a, b, strict=True))
 
 
 def arn_pattern_covers(policy_pattern, request_pattern):
@@ -201,4 +201,4 @@ def arn_pattern_covers(policy_pattern, request_pattern):
     a, b = _segmented(policy_pattern), _segmented(request_pattern)
     if a is None or b is None:
         return glob_covers(policy_pattern, request_pattern)
-    return all(glob_covers(x, y) for x, y in zip(a, b))
+    return all(glob_covers(x, y) for x, y in zip(a, b, strict=True))

@@ -1,4 +1,4 @@
-"""Who makes the request, and whether a Principal or NotPrincipal element names them (chapter 08 (How AWS really decides)).
+"""Who asks, and whether a Principal or NotPrincipal element names them (chapter 08 (How AWS really decides)).
 
 Rules, from https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html:
 - "*" (or {"AWS": "*"}) names everyone, anonymous users included;
