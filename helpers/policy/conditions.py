@@ -63,6 +63,7 @@ def parse_date(text):
 def _compare(parse, check):
     """A test that parses both values and compares them with `check`; unparsable values never match."""
     def test(request_value, policy_value):
+        """Both values parse, and `check` holds between them."""
         left, right = parse(request_value), parse(policy_value)
         return left is not None and right is not None and check(left, right)
     return test
@@ -99,33 +100,68 @@ def _eq(a, b):
     return a == b
 
 
+def _lt(a, b):
+    """Less than."""
+    return a < b
+
+
+def _le(a, b):
+    """Less than or equal."""
+    return a <= b
+
+
+def _gt(a, b):
+    """Greater than."""
+    return a > b
+
+
+def _ge(a, b):
+    """Greater than or equal."""
+    return a >= b
+
+
+def _ignore_case(value, policy_value):
+    """Equal when case is ignored."""
+    return value.casefold() == policy_value.casefold()
+
+
+def _like(value, policy_value):
+    """The request value matches the policy's wildcard pattern (case-sensitive)."""
+    return wildcard_match(policy_value, value)
+
+
+def _bool(value, policy_value):
+    """The same boolean word, "true" or "false", in any case."""
+    return value.lower() == policy_value.lower()
+
+
+def _arn_like(value, policy_value):
+    """The request's ARN matches the policy's ARN pattern segment by segment."""
+    return arn_match(policy_value, value)
+
+
 _BASE = {
-    "StringEquals": ("string", lambda v, p: v == p, False),
-    "StringNotEquals": ("string", lambda v, p: v == p, True),
-    "StringEqualsIgnoreCase": ("string", lambda v, p: v.casefold() == p.casefold(), False),
-    "StringNotEqualsIgnoreCase": ("string", lambda v, p: v.casefold() == p.casefold(), True),
-    "StringLike": ("string", lambda v, p: wildcard_match(p, v), False),
-    "StringNotLike": ("string", lambda v, p: wildcard_match(p, v), True),
+    "StringEquals": ("string", _eq, False), "StringNotEquals": ("string", _eq, True),
+    "StringEqualsIgnoreCase": ("string", _ignore_case, False),
+    "StringNotEqualsIgnoreCase": ("string", _ignore_case, True),
+    "StringLike": ("string", _like, False), "StringNotLike": ("string", _like, True),
     "NumericEquals": ("numeric", _compare(_number, _eq), False),
     "NumericNotEquals": ("numeric", _compare(_number, _eq), True),
-    "NumericLessThan": ("numeric", _compare(_number, lambda a, b: a < b), False),
-    "NumericLessThanEquals": ("numeric", _compare(_number, lambda a, b: a <= b), False),
-    "NumericGreaterThan": ("numeric", _compare(_number, lambda a, b: a > b), False),
-    "NumericGreaterThanEquals": ("numeric", _compare(_number, lambda a, b: a >= b), False),
+    "NumericLessThan": ("numeric", _compare(_number, _lt), False),
+    "NumericLessThanEquals": ("numeric", _compare(_number, _le), False),
+    "NumericGreaterThan": ("numeric", _compare(_number, _gt), False),
+    "NumericGreaterThanEquals": ("numeric", _compare(_number, _ge), False),
     "DateEquals": ("date", _compare(parse_date, _eq), False),
     "DateNotEquals": ("date", _compare(parse_date, _eq), True),
-    "DateLessThan": ("date", _compare(parse_date, lambda a, b: a < b), False),
-    "DateLessThanEquals": ("date", _compare(parse_date, lambda a, b: a <= b), False),
-    "DateGreaterThan": ("date", _compare(parse_date, lambda a, b: a > b), False),
-    "DateGreaterThanEquals": ("date", _compare(parse_date, lambda a, b: a >= b), False),
-    "Bool": ("bool", lambda v, p: v.lower() == p.lower(), False),
+    "DateLessThan": ("date", _compare(parse_date, _lt), False),
+    "DateLessThanEquals": ("date", _compare(parse_date, _le), False),
+    "DateGreaterThan": ("date", _compare(parse_date, _gt), False),
+    "DateGreaterThanEquals": ("date", _compare(parse_date, _ge), False),
+    "Bool": ("bool", _bool, False),
     "BinaryEquals": ("binary", _compare(_binary, _eq), False),
-    "IpAddress": ("ip", _in_network, False),
-    "NotIpAddress": ("ip", _in_network, True),
-    "ArnEquals": ("arn", lambda v, p: arn_match(p, v), False),
-    "ArnLike": ("arn", lambda v, p: arn_match(p, v), False),
-    "ArnNotEquals": ("arn", lambda v, p: arn_match(p, v), True),
-    "ArnNotLike": ("arn", lambda v, p: arn_match(p, v), True),
+    "IpAddress": ("ip", _in_network, False), "NotIpAddress": ("ip", _in_network, True),
+    "ArnEquals": ("arn", _arn_like, False), "ArnLike": ("arn", _arn_like, False),
+    "ArnNotEquals": ("arn", _arn_like, True), "ArnNotLike": ("arn", _arn_like, True),
     "Null": ("null", None, False),
 }
 _BY_LOWER = {name.lower(): name for name in _BASE}

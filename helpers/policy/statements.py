@@ -35,28 +35,19 @@ def match_action(statement, action):
     return False, "the statement has no Action or NotAction"
 
 
-def _resource_test(request, effect):
-    """How one policy pattern is tested against the request's resource (see the module docstring)."""
+def resource_matches(pattern, request, some):
+    """True when `pattern` covers the request's resource; for a wildcard request, `some` or all of it."""
     if not request.resource_is_pattern:
-        return lambda pattern: arn_match(pattern, request.resource)
-    if effect == "Allow":
-        return lambda pattern: arn_patterns_intersect(pattern, request.resource)
-    return lambda pattern: arn_pattern_covers(pattern, request.resource)
+        return arn_match(pattern, request.resource)
+    if some:
+        return arn_patterns_intersect(pattern, request.resource)
+    return arn_pattern_covers(pattern, request.resource)
 
 
-def _negated_resource_test(request, effect):
-    """How one NotResource pattern excludes the request's resource."""
-    if not request.resource_is_pattern:
-        return lambda pattern: arn_match(pattern, request.resource)
-    if effect == "Allow":
-        return lambda pattern: arn_pattern_covers(pattern, request.resource)
-    return lambda pattern: arn_patterns_intersect(pattern, request.resource)
-
-
-def _first(patterns, test, request, variables):
-    """The first pattern (as written) that passes `test` after its variables are replaced, or None."""
+def _first(patterns, request, variables, some):
+    """The first pattern (as written) that covers the resource once its variables are replaced, or None."""
     for written in patterns:
-        if test(expand(written, request.context, variables)):
+        if resource_matches(expand(written, request.context, variables), request, some):
             return written
     return None
 
@@ -64,12 +55,12 @@ def _first(patterns, test, request, variables):
 def match_resource(statement, request, variables, policy_type):
     """Whether the statement's Resource/NotResource covers the request's resource, and why."""
     if statement.resources is not None:
-        hit = _first(statement.resources, _resource_test(request, statement.effect), request, variables)
+        hit = _first(statement.resources, request, variables, some=statement.effect == "Allow")
         if hit is not None:
             return True, f"Resource {hit!r} matches {request.resource}"
         return False, f"no Resource matches {request.resource}"
     if statement.not_resources is not None:
-        hit = _first(statement.not_resources, _negated_resource_test(request, statement.effect), request, variables)
+        hit = _first(statement.not_resources, request, variables, some=statement.effect == "Deny")
         if hit is not None:
             return False, f"NotResource {hit!r} excludes {request.resource}"
         return True, f"NotResource does not list {request.resource}"
