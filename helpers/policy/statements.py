@@ -21,6 +21,10 @@ from helpers.policy.principals import not_principal_match, principal_grant
 from helpers.policy.variables import UnresolvedVariable, expand
 
 # Policy types whose statements carry a Principal, and whether a statement without one names everyone.
+# "You must use the Principal element in resource-based policies" (reference_policies_elements_principal.html):
+# a resource-policy statement without one grants or denies nothing. RCPs name "*" always
+# (orgs_manage_policies_rcps_syntax.html). An endpoint policy "must contain a Principal element"
+# (vpc-endpoints-access.html) and gateway endpoints require "*": a statement without one is read as "*".
 PRINCIPAL_TYPES = {"resource policy": False, "RCP": True, "VPC endpoint policy": True}
 
 
