@@ -7,15 +7,15 @@
 - AWS managed policies (arn:aws:iam::aws:policy/...): "You cannot change the
   permissions defined in AWS managed policies" — only AWS updates them; anyone may
   read them (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html).
-- IAM Identity Center's roles (path /aws-reserved/sso.amazonaws.com/) are managed
-  by IAM Identity Center and cannot be changed, passed or deleted in IAM
-  (https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html).
+- IAM Identity Center's roles (path /aws-reserved/sso.amazonaws.com/) are created
+  and changed by IAM Identity Center itself: its service-linked role's policy is
+  what writes them (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSSSOServiceRolePolicy.html).
+  This engine refuses every change to them, and passing them, to anyone else.
 - Service-linked roles (path /aws-service-role/): "you can't edit the permissions
-  for a service-linked role" and only the service deletes them
-  (https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html).
-- KMS aliases that begin with alias/aws/ "are reserved for AWS managed keys":
-  they cannot be created, changed or deleted
-  (https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html).
+  for a service-linked role" (https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html).
+- KMS aliases: "The alias name cannot begin with aws/. The aws/ prefix is reserved
+  for AWS managed keys" (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html);
+  such aliases are not created, changed or deleted by callers.
 The lists below name the IAM/KMS actions that change such a resource, as the
 Service Authorization Reference lists them for that resource type.
 """
