@@ -1,0 +1,101 @@
+"""Run every policy type that applies to a request, statement by statement (chapter 08 (How AWS really decides)).
+
+Which types apply (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html):
+- identity-based policies: IAM users, roles and sessions (not anonymous callers, not services);
+- SCPs "apply to principals of the account where the SCPs are attached": not to
+  anonymous callers nor AWS service principals
+  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html);
+- RCPs "apply to resources of the account where the RCPs are attached", whoever
+  asks, an anonymous caller too, but not to AWS service principals
+  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html);
+- a permissions boundary when one is attached (an empty list: none);
+- the session policy when the session was made with one;
+- the resource's policy, and the VPC endpoint's policy when the request passed one.
+"""
+
+from dataclasses import dataclass
+
+from helpers.policy.decision import PolicyResult
+from helpers.policy.statements import evaluate_statement
+
+IDENTITY, BOUNDARY, SESSION = "identity policy", "permissions boundary", "session policy"
+SCP, RCP, RESOURCE, ENDPOINT = "SCP", "RCP", "resource policy", "VPC endpoint policy"
+_NO_IDENTITY = ("anonymous", "service")
+
+
+@dataclass
+class Consulted:
+    """The results of every policy that applies, by type (None: that type does not apply)."""
+
+    identity: list | None
+    boundary: list | None
+    session: PolicyResult | None
+    scps: list | None  # one list of PolicyResults per organization level
+    rcps: list | None
+    resource: PolicyResult | None
+    endpoint: list | None
+
+    def all_results(self):
+        """Every PolicyResult, in the order of the evaluation path."""
+        groups = [
+            *(self.rcps or []),
+            *(self.scps or []),
+            self.endpoint or [],
+            [self.resource] if self.resource else [],
+            self.identity or [],
+            self.boundary or [],
+            [self.session] if self.session else [],
+        ]
+        return [result for group in groups for result in group]
+
+
+def policy_result(policy, request, policy_type, label, boundary=False):
+    """The `PolicyResult` of one policy: each statement's result and the policy's outcome."""
+    statements = [
+        evaluate_statement(s, request, policy, policy_type, label, boundary=boundary) for s in policy.statements
+    ]
+    if any(s.applies and s.effect == "Deny" for s in statements):
+        outcome = "denies"
+    elif any(s.applies and s.effect == "Allow" for s in statements):
+        outcome = "allows"
+    else:
+        outcome = "no statement applies"
+    return PolicyResult(policy_type, label, statements, outcome)
+
+
+def _each(policies, request, policy_type, name, boundary=False):
+    """The results of a list of policies of one type, labelled "NAME 1", "NAME 2"..."""
+    return [policy_result(p, request, policy_type, f"{name} {i + 1}", boundary) for i, p in enumerate(policies)]
+
+
+def _levels(levels, request, policy_type):
+    """The results of SCPs or RCPs, one list per organization level."""
+    return [
+        _each(level, request, policy_type, f"{policy_type} level {n + 1}, policy") for n, level in enumerate(levels)
+    ]
+
+
+def _one(policy, request, policy_type, boundary=False):
+    """The result of a single policy that may be absent (None)."""
+    return None if policy is None else policy_result(policy, request, policy_type, policy_type, boundary)
+
+
+def consult(request):
+    """Run every applicable policy of the request; return a `Consulted`."""
+    kind = request.caller.kind
+    has_boundary = bool(request.permission_boundaries)
+    has_identity = kind not in _NO_IDENTITY
+    return Consulted(
+        identity=_each(request.identity_policies, request, IDENTITY, IDENTITY) if has_identity else None,
+        boundary=_each(request.permission_boundaries, request, BOUNDARY, BOUNDARY) if has_boundary else None,
+        session=_one(request.session_policy, request, SESSION),
+        scps=_levels(request.scps, request, SCP) if request.scps is not None and has_identity else None,
+        rcps=_levels(request.rcps, request, RCP) if request.rcps is not None and kind != "service" else None,
+        resource=_one(request.resource_policy, request, RESOURCE, has_boundary),
+        endpoint=_each(request.endpoint_policies, request, ENDPOINT, ENDPOINT) if request.endpoint_policies else None,
+    )
+
+
+def applying(results, effect):
+    """The statements of these PolicyResults that apply with this Effect."""
+    return [s for result in results for s in result.statements if s.applies and s.effect == effect]
