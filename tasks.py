@@ -64,7 +64,18 @@ def ensure_env():
     wanted.write_text("".join(f"{pin}\n" for pin in lock_pins() if pin_name(pin) not in SKIPPED_PACKAGES))
     run(*pip, "--no-deps", "-r", wanted)
     run(*pip, "--no-deps", "-e", ROOT)
+    write_kernel_config()
     STAMP.write_text(lock_digest())
+
+
+def write_kernel_config():
+    """Make every kernel of .venv load helpers.kernel (the lab's magics say what to run before lab.start)."""
+    folder = VENV / "etc" / "ipython"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ipython_kernel_config.py").write_text(
+        "# Written by tasks.py: after a kernel restart, the lab's magics say what to run.\n"
+        'c.InteractiveShellApp.extensions = ["helpers.kernel"]\n'
+    )
 
 
 def in_env(*args, **kwargs):

@@ -13,7 +13,7 @@ says the kernel is Idle, saves a screenshot to artifacts/screenshots/, and check
   Markdown cells hold;
 - ipywidgets are rendered as widgets (not "Loading widget..." or an error).
 
-In the policy playground (07-Policy-Playground.ipynb) it also changes the action
+In the policy playground (09-Policy-Playground.ipynb) it also changes the action
 widget and checks that the shown decision changes. The playground's contract:
 the action is an ipywidgets Combobox (the playground's), Dropdown or Text with the CSS class `action`
 (`widget.add_class("action")`; failing that, the one whose label starts with
@@ -43,7 +43,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-PLAYGROUND = "07-Policy-Playground.ipynb"
+PLAYGROUND = "09-Policy-Playground.ipynb"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
