@@ -13,8 +13,9 @@ series  the whole series under strict nbval (`pytest --nbval notebooks/`) vs a f
         the course pays whatever its cells do. Per-chapter seconds come from pytest's JUnit report.
 aws     median latency of `%aws` commands in a started lab (chapter 05's state) vs a separate
         `aws` process running the same kind of command. Target: median <= 0.25 s.
-memory  peak memory (max RSS) of a kernel that has run chapter 05 vs a kernel that ran the trivial
-        notebook. Target: <= 300 MB.
+memory  peak memory (max RSS) of a kernel that has run chapter 06 (the instance's denials) vs a
+        kernel that ran the trivial notebook. Target: <= 300 MB.
+decide, instance: the lab's evaluator (benchmarks/decisions.py).
 setup   the README's setup command (`python3 tasks.py lab`) on a fresh clone until JupyterLab
         answers, vs the same command in an already-built checkout (JupyterLab's own start).
 """
@@ -303,24 +304,21 @@ def kernel_peak_mb(paths):
 
 
 def bench_memory(results):
-    """Peak kernel memory after chapter 05 vs after the trivial notebook."""
-    chapter5 = [p for p in NOTEBOOKS if p.name.startswith("05-")]
-    if not chapter5:
-        say("memory: no chapter 05 notebook yet; skipped")
-        return
+    """Peak kernel memory after the instance chapter (06) vs after the trivial notebook."""
+    chapter5 = [p for p in NOTEBOOKS if p.name.startswith("06-")]
     say("memory: kernel peak RSS")
     with tempfile.TemporaryDirectory() as folder:
         trivial_notebooks(Path(folder), [1])
         floor = kernel_peak_mb([Path(folder) / "00-Trivial.ipynb"])
     alone = kernel_peak_mb(chapter5)
-    series = kernel_peak_mb([p for p in NOTEBOOKS if p.name[:2] <= "05"])
+    series = kernel_peak_mb([p for p in NOTEBOOKS if p.name[:2] <= "06"])
     say(
-        f"  chapter 05 on a fresh kernel {alone:.0f} MB; chapters 00-05 in one kernel {series:.0f} MB; "
+        f"  chapter 06 on a fresh kernel {alone:.0f} MB; chapters 00-06 in one kernel {series:.0f} MB; "
         f"trivial notebook {floor:.0f} MB (target <= 300 MB)"
     )
     results["memory"] = {
-        "chapter05_mb": alone,
-        "chapters00_05_one_kernel_mb": series,
+        "chapter06_mb": alone,
+        "chapters00_06_one_kernel_mb": series,
         "floor_mb": floor,
         "target": 300,
         "met": alone <= 300,
@@ -383,13 +381,19 @@ def bench_setup(results):
 
 def main(argv):
     """Run the chosen benchmarks (all by default); print figures and a JSON summary."""
-    chosen = argv or ["series", "aws", "memory", "setup"]
+    from benchmarks import decisions
+
+    chosen = argv or ["series", "aws", "decide", "instance", "memory", "setup"]
     results = {"machine": machine()}
     say(f"machine: {results['machine']}")
     if "series" in chosen:
         bench_series(results, repeat=int(os.environ.get("BENCH_REPEAT", "1")))
     if "aws" in chosen:
         bench_aws(results, repeat=10)
+    if "decide" in chosen:
+        decisions.bench_decide(results, say)
+    if "instance" in chosen:
+        decisions.bench_instance(results, say)
     if "memory" in chosen:
         bench_memory(results)
     if "setup" in chosen:

@@ -11,6 +11,7 @@ This is the top of helpers/: it may use every layer below, and none uses it.
 
 import inspect
 import sys
+from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -75,7 +76,11 @@ def show_aws_error(shell, kind, error, tb, tb_offset=None):
 
 def lint(*policies):
     """Check policy files, or policy JSON text (a string starting with {), printing each problem's line and column."""
+    if not policies:
+        raise LabError('lint takes a policy file or policy JSON text, e.g. lab.lint("../policies/s3policy.json").')
     for policy in policies:
+        if not isinstance(policy, (str, Path)):
+            raise LabError(f"lint takes a file's path or JSON text (a string), not {type(policy).__name__}.")
         if isinstance(policy, str) and policy.lstrip().startswith("{"):
             linter.check_policy_text(policy)
         else:
@@ -155,4 +160,8 @@ def show_source(function):
     """Display a helper's source as a Python code block (the boto3 equivalent of a step)."""
     from IPython.display import Markdown, display
 
+    if not callable(function) or not hasattr(function, "__code__"):
+        raise LabError(
+            f"show_source takes one of the lab's functions, e.g. lab.show_source(iam.create_role), not {function!r}."
+        )
     display(Markdown(f"```python\n{inspect.getsource(function).rstrip()}\n```"))

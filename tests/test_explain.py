@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.course.errors import LabError
 from helpers.policy.explain import COLUMNS, DECISIONS, explain, load_policies
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,7 +184,7 @@ def test_single_document_is_accepted():
 
 
 def test_invalid_json_text_is_a_clear_error():
-    with pytest.raises(ValueError, match="not valid JSON"):
+    with pytest.raises(LabError, match="not valid JSON"):
         explain("s3:GetObject", OBJECT_ARN, {"bad": '{"Statement": [,]}'})
 
 

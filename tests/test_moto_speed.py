@@ -164,3 +164,41 @@ def test_the_cli_uses_the_shared_loader_once_the_lab_runs(capsys):
     loader = awscli._driver().session.get_component("data_loader")
     assert loader is awscli._driver().session.get_component("data_loader")
     assert loader in moto_speed._shared_loaders.values()
+
+
+def test_event_aliases_and_signatures_answer_as_botocore_does():
+    """Workaround 3: the shared alias cache and the remembered signatures give botocore's own answers."""
+    import botocore.hooks
+    from botocore.compat import accepts_kwargs
+
+    moto_speed.share_event_work()
+    names = ["before-call.s3.PutObject", "provide-client-params.cloudwatch.PutMetricData", "after-call.ec2"]
+    fresh = botocore.hooks.EventAliaser(botocore.hooks.HierarchicalEmitter())
+    assert fresh._alias_name_cache is moto_speed._shared_alias_cache
+    expected = []
+    for name in names:
+        original = botocore.hooks.EventAliaser(botocore.hooks.HierarchicalEmitter())
+        original._alias_name_cache = {}
+        expected.append(original._alias_event_name(name))
+    assert [fresh._alias_event_name(name) for name in names] == expected
+
+    def with_kwargs(a, **kwargs):
+        """A handler botocore accepts."""
+
+    def without(a):
+        """A handler botocore refuses."""
+
+    for handler in (with_kwargs, without, with_kwargs):
+        assert moto_speed.remembering_accepts_kwargs(handler) == accepts_kwargs(handler)
+    assert botocore.hooks.accepts_kwargs is moto_speed.remembering_accepts_kwargs
+
+
+def test_botocore_still_gives_every_emitter_its_own_alias_cache():
+    """Workaround 3 is still needed: botocore's own EventAliaser starts with an empty cache of its own."""
+    import botocore.hooks
+
+    original = moto_speed._saved_alias_init or botocore.hooks.EventAliaser.__init__
+    first, second = object.__new__(botocore.hooks.EventAliaser), object.__new__(botocore.hooks.EventAliaser)
+    original(first, botocore.hooks.HierarchicalEmitter())
+    original(second, botocore.hooks.HierarchicalEmitter())
+    assert first._alias_name_cache == {} and first._alias_name_cache is not second._alias_name_cache

@@ -141,6 +141,15 @@ def access_denied(text, args):
     return f"Denied by IAM: {why}`lab.why()` draws the evaluation and shows every statement it consulted."
 
 
+def parameter_type(text, args):
+    """A boto3 call given a value of the wrong type (a number or a list where a name belongs)."""
+    found = re.search(r"Invalid type for parameter (\w+), value: (.*?), type: <class '(\w+)'>", text)
+    if not found:
+        return None
+    name, value, kind = found.groups()
+    return f'{name} takes text, not a {kind} ({value}): put the name in quotes, e.g. "umemoto-wordpress-role".'
+
+
 def stale_keys(text, args):
     """Credentials from before a reset or rebuild."""
     stale = "(AuthFailure)" in text and "validate the provided access credentials" in text  # EC2's word for it
@@ -184,7 +193,7 @@ def usage(text, args):
 
 HINTS = (already_exists, wrong_name, profile_full, ip_in_use, missing_file, forgotten_prefix, not_a_trust_policy,
          malformed_policy, delete_conflict, bucket_not_empty, dependency_violation, instance_not_found,
-         named_profile, access_denied, stale_keys, no_credentials, usage)  # fmt: skip
+         named_profile, access_denied, parameter_type, stale_keys, no_credentials, usage)  # fmt: skip
 
 
 def hint_for(stderr_text, args=()):

@@ -38,6 +38,10 @@ def expect_denied(command, session=None, namespace=None):
     Prints the CLI's output as usual, then what was checked. Outside a session it
     prints how to log in and returns None: nothing was checked.
     """
+    if not isinstance(command, str):
+        raise CheckFailed(
+            f'expect_denied takes a command as text, e.g. checks.expect_denied("aws s3 ls"), not {command!r}'
+        )
     try:
         session = session or current()
     except LoginError as error:

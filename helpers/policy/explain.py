@@ -19,9 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.course.article import EMULATED_ACCOUNT, POLICY_DIR, ROLE
+from helpers.course.errors import LabError
 from helpers.policy.evaluate import decide
 from helpers.policy.matching import as_list, wildcard_match
-from helpers.policy.request import Request
+from helpers.policy.request import Request, RequestError
 
 DECISIONS = ("explicit deny", "allow", "implicit deny")
 WORDS = {"explicitDeny": "explicit deny", "allowed": "allow", "implicitDeny": "implicit deny"}
@@ -94,9 +95,18 @@ def explain(action, resource, policies=None, **more):
     `policies` is a dict of name -> document (a dict or JSON text), a list of policy file
     paths, or None for the article's permission policies. See the module docstring for `more`.
     """
+    for name, value in (("action", action), ("resource", resource)):
+        if not isinstance(value, str) or not value.strip():
+            raise LabError(
+                f'explain needs the {name} as text, e.g. explain("s3:GetObject", "arn:aws:s3:::b/k"), not {value!r}.'
+            )
     documents = load_policies(policies)
     request = build_request(action, resource, documents, **more)
-    return explanation_of(decide(Request.from_dict(request)), documents)
+    try:
+        parsed = Request.from_dict(request)
+    except RequestError as error:
+        raise LabError(f"explain could not read its policies: {error}.") from None
+    return explanation_of(decide(parsed), documents)
 
 
 def explanation_of(result, documents=None):
@@ -149,7 +159,7 @@ def _document(name, document):
     try:
         return json.loads(document)
     except json.JSONDecodeError as e:
-        raise ValueError(f"policy {name!r} is not valid JSON ({e}); lab.lint(FILE) shows where") from None
+        raise LabError(f"policy {name!r} is not valid JSON ({e.msg}); lab.lint(...) shows where") from None
 
 
 def deciding(result):
