@@ -140,3 +140,24 @@ def test_notebooks_match_their_outputs_offline_with_a_learners_aws_setup(offline
         f"notebooks failed offline with a learner's AWS setup "
         f"(exit {done.returncode}):\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
     )
+
+
+SEPARATE_CLI = """
+import subprocess, sys, time
+from helpers import lab
+lab.start(chapter=0)
+started = time.monotonic()
+done = subprocess.run([sys.executable, "-m", "awscli", "s3", "ls"], capture_output=True, text=True)
+print(done.returncode, round(time.monotonic() - started, 2), done.stderr.strip())
+"""
+
+
+def test_a_separate_cli_started_from_the_lab_fails_fast_offline(offline, tmp_path):
+    """`python -m awscli` started from a kernel, with no network at all, fails at once (no ~8 s of retries)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(LEARNER_ENV, HOME=str(tmp_path), PYTHONPATH=str(ROOT))
+    command = [*offline, "sh", "-c", 'ip link set lo up && exec "$@"', "sh", sys.executable, "-c", SEPARATE_CLI]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    code, seconds, message = done.stdout.splitlines()[-1].split(" ", 2)
+    assert code == "255" and message == 'Failed to connect to proxy URL: "http://127.0.0.1:9"', done.stdout
+    assert float(seconds) < 2
