@@ -12,7 +12,8 @@ Resource (or NotResource) covers the resource. Actions compare ignoring case,
 resources (ARNs) case-sensitively; in both, * matches any run of characters and
 ? exactly one. Conditions are not evaluated (the table says so; they are assumed
 to hold), and Principal is ignored. A statement without Resource (a trust policy)
-never matches a request. The result carries a pandas table, one row per statement.
+never matches a request. The result carries a table, one row per statement (a
+helpers.course.frames.Table: a DataFrame shown with whole cells and no index).
 """
 
 import html
@@ -23,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.course.article import POLICY_DIR
+from helpers.course.frames import Table
 from helpers.policy.matching import as_list, wildcard_match
 
 DECISIONS = ("explicit deny", "allow", "implicit deny")
@@ -85,7 +87,7 @@ class Explanation:
 
     def __str__(self):
         """The summary line followed by the table as text."""
-        return f"{self.summary()}\n{self.table.to_string(index=False)}"
+        return f"{self.summary()}\n{self.table!r}"
 
     __repr__ = __str__
 
@@ -93,7 +95,7 @@ class Explanation:
         """The summary line (decision in colour) and the table, for notebooks."""
         decision, _, rest = self.summary().partition(": ")
         head = f'<p><b style="color:{COLOURS[decision]}">{html.escape(decision)}</b>: {html.escape(rest)}</p>'
-        return head + self.table.to_html(index=False)
+        return head + self.table._repr_html_()
 
 
 def explain(action, resource, policies=None):
@@ -110,7 +112,7 @@ def explain(action, resource, policies=None):
         if applies:
             matching.append(ref)
     decision, deciding = _decide(matching)
-    return Explanation(action, resource, decision, deciding, pd.DataFrame(rows, columns=COLUMNS))
+    return Explanation(action, resource, decision, deciding, Table(rows, columns=COLUMNS))
 
 
 def load_policies(policies=None):
