@@ -309,3 +309,14 @@ def test_only_whole_aws_commands_make_a_shell_cell_run_as_aws(script, only):
     assert magics.only_aws(script) is only
     lines = ["%%bash\n", *script.splitlines(keepends=True)]
     assert (magics.shell_aws_as_magic(lines)[0] == "%%aws_from_shell\n") is only
+
+
+def test_a_shell_cell_running_the_cli_as_a_module_gets_the_aws_hint():
+    import sys
+    import time
+
+    started = time.monotonic()
+    result, out, err, _ = run_in_test_shell(f"%%bash\n{sys.executable} -m awscli s3 ls\n")
+    assert not result.success and time.monotonic() - started < 5
+    assert 'Failed to connect to proxy URL: "http://127.0.0.1:9"' in err and "Traceback" not in out + err
+    assert "exit status 255" in err and "only as %aws or %%aws" in out

@@ -12,10 +12,14 @@ so such a process can never see it, and must not reach the network instead.
 - `aws` is a tiny script first on PATH (in the kernel's scratch folder) that prints
   one line pointing to `%aws` and exits with status 1, at once;
 - any other HTTP client (`python -m awscli`, boto3, pip, curl) is sent to a proxy on
-  a closed local port (127.0.0.1:9, the discard port) and one attempt only
-  (AWS_MAX_ATTEMPTS=1), so it fails at once instead of retrying for ~8 s;
+  a closed local port (127.0.0.1:9, the discard port), so it is refused at once;
   localhost is left direct (NO_PROXY). moto inside the kernel is unaffected: it
-  answers every boto3 request before any connection is made.
+  answers every boto3 request before any connection is made;
+- a separate botocore makes one attempt only (AWS_MAX_ATTEMPTS=1), instead of
+  retrying the refused connection with back-off for ~8 s. That setting is given to
+  separate processes only (os.putenv: in the process environment they inherit, not
+  in os.environ), because inside the kernel it would change every error the CLI
+  prints ("... operation (reached max retries: 0): ...").
 """
 
 import atexit
@@ -33,6 +37,7 @@ REGION = "ap-northeast-1"  # Tokyo: the article's AMI id and setting
 # Settings outside the AWS_* namespace that boto3, the CLI or another HTTP client would also read.
 PROXY_SETTINGS = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
 OTHER_SETTINGS = ("BOTO_CONFIG", *PROXY_SETTINGS, "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy")
+CHILDREN_ONLY = {"AWS_MAX_ATTEMPTS": "1"}  # see the module docstring
 CLOSED_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens there, so a connection is refused at once
 DIRECT = "localhost,127.0.0.1,::1"
 
@@ -134,6 +139,8 @@ def isolate(region=REGION):
     folder = empty_config_dir()
     os.environ.update(dict.fromkeys(PROXY_SETTINGS, CLOSED_PROXY), NO_PROXY=DIRECT, no_proxy=DIRECT)
     os.environ["PATH"] = path_with_shim_first(os.environ.get("PATH", ""), shim_folder())
+    for key, value in CHILDREN_ONLY.items():
+        os.putenv(key, value)
     os.environ.update(
         AWS_ACCESS_KEY_ID=FAKE_ACCESS_KEY,
         AWS_SECRET_ACCESS_KEY=FAKE_SECRET_KEY,
@@ -143,7 +150,6 @@ def isolate(region=REGION):
         AWS_SHARED_CREDENTIALS_FILE=str(folder / "credentials"),
         AWS_EC2_METADATA_DISABLED="true",
         AWS_PAGER="",
-        AWS_MAX_ATTEMPTS="1",
         AWS_DATA_PATH=awscli_data_path(),
         MOTO_EC2_LOAD_DEFAULT_AMIS="false",
     )

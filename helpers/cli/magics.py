@@ -37,7 +37,7 @@ SHELL_CELL_NOTE = (
     "account and would try to reach real AWS. The lab ran this cell as `%%aws` instead; write %%aws."
 )
 SHELL_OPERATORS = set("();<>|&")  # a word of these alone is an operator; inside quotes they are text
-AWS_IN_SHELL = re.compile(r"(?:^|[\s;&|(`])aws\s")
+AWS_IN_SHELL = re.compile(r"(?:^|[\s;&|(`])aws(?:cli)?\s")  # aws ..., python -m awscli ...
 
 
 def run_text(text, namespace=None, runner=None):
