@@ -71,6 +71,7 @@ def ensure_env():
     run(*pip, "--no-deps", "-r", wanted)
     run(*pip, "--no-deps", "-e", ROOT)
     install_lab_settings()
+    write_kernel_config()
     STAMP.write_text(lock_digest())
 
 
@@ -81,6 +82,16 @@ def install_lab_settings():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(LAB_SETTINGS.read_bytes())
     return target
+
+
+def write_kernel_config():
+    """Make every kernel of .venv load helpers.kernel (the lab's magics say what to run before lab.start)."""
+    folder = VENV / "etc" / "ipython"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ipython_kernel_config.py").write_text(
+        "# Written by tasks.py: after a kernel restart, the lab's magics say what to run.\n"
+        'c.InteractiveShellApp.extensions = ["helpers.kernel"]\n'
+    )
 
 
 def in_env(*args, **kwargs):

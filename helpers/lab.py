@@ -17,12 +17,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from helpers.aws import backend
 from helpers.cli import hints, magics
+from helpers.course.chapters import CHAPTERS
 from helpers.course.errors import LabError
 from helpers.instance import magics as instance_magics
 from helpers.instance import session
 from helpers.policy import lint as linter
 from helpers.steps import iam, network
 
+LOGIN_CHAPTERS = (5, 6)  # chapters whose cells work on the logged-in instance
 # What each chapter leaves behind, rebuilt in order by start(chapter=N) for chapters < N.
 # Each entry: chapter -> (summary, function taking the lab's IAM client).
 REBUILD = {
@@ -98,18 +100,47 @@ def rebuild(chapter):
     return made
 
 
-def start(chapter=0):
-    """Start (or restart) the lab at the beginning of `chapter`; print a short banner."""
+def check_chapter(chapter):
+    """The chapter number, or a LabError that says what a chapter number is."""
+    if isinstance(chapter, bool) or not isinstance(chapter, int) or chapter not in CHAPTERS:
+        given = f"{chapter!r} ({type(chapter).__name__})" if not isinstance(chapter, int) else str(chapter)
+        raise LabError(
+            f"chapter must be a whole number from {min(CHAPTERS)} to {max(CHAPTERS)} (the notebook's number, "
+            f"e.g. lab.start(chapter=3)), not {given}."
+        )
+    return chapter
+
+
+def start(chapter=0, resume=False):
+    """Start (or restart) the lab at the beginning of `chapter`; print a short banner.
+
+    With `resume=True` (after a kernel restart in the middle of a chapter), also rebuild
+    what this chapter itself makes and, where the chapter works on the instance, log in again.
+    """
+    load_magic()  # first, so that a wrong argument below shows as one line
+    check_chapter(chapter)
     session.logout()
     backend.current().reset()
-    load_magic()
-    made = rebuild(chapter)
+    made = rebuild(chapter + 1 if resume else chapter)
     print(
         f"IAM Role Lab, chapter {chapter:02d} | backend: {backend.current().name} | "
         f"region: {region()} | account: {account_id()}"
     )
     if made:
         print("Re-created from earlier chapters: " + ", ".join(made) + ".")
+    if resume and chapter in LOGIN_CHAPTERS:
+        log_in_again()
+
+
+def log_in_again():
+    """Log in to the instance again, as the chapter did, and name the session `me` in the notebook."""
+    from IPython import get_ipython
+
+    me = session.login()
+    ipython = get_ipython()
+    if ipython is not None:
+        ipython.user_ns["me"] = me
+        print("`me` is the instance's session again; carry on from where you were.")
 
 
 def reset():
@@ -117,6 +148,13 @@ def reset():
     session.logout()
     backend.current().reset()
     print("The emulated account is empty. Run the chapter's cells again, or `lab.start(chapter=N)` to rebuild.")
+
+
+def why(action=None):
+    """Show how IAM decided the latest real call (for `action`, if given): the path drawn, every statement."""
+    from helpers.show import decisions
+
+    decisions.why(action)
 
 
 def show_source(function):

@@ -31,7 +31,7 @@ without the news pop-up, that every file the notebooks name (policies/*.json,
 helpers/...) can be opened from the file browser, and that a Japanese font is
 installed for the screenshots.
 
-In the policy playground (07-Policy-Playground.ipynb) it also changes the action
+In the policy playground (09-Policy-Playground.ipynb) it also changes the action
 widget and checks that the shown decision changes. The playground's contract:
 the action is an ipywidgets Combobox (the playground's), Dropdown or Text with the CSS class `action`
 (`widget.add_class("action")`; failing that, the one whose label starts with
@@ -65,7 +65,7 @@ tasks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tasks)
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-PLAYGROUND = "07-Policy-Playground.ipynb"
+PLAYGROUND = "09-Policy-Playground.ipynb"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

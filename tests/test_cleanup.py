@@ -1,4 +1,4 @@
-"""Cleanup of chapter 06 (helpers/steps/cleanup.py): AWS's order, nothing left, safe to repeat."""
+"""Cleanup of chapter 10 (helpers/steps/cleanup.py): AWS's order, nothing left, safe to repeat."""
 
 import json
 
@@ -14,7 +14,7 @@ from helpers.steps import cleanup
 @pytest.fixture
 def everything_made(capsys):
     """Everything chapters 01-05 make, plus an object in the bucket."""
-    lab.start(chapter=6)
+    lab.start(chapter=10)
     lab.client("s3").put_object(Bucket="ut-wordpress-s3", Key="test.txt", Body=b"")
     capsys.readouterr()
 

@@ -126,7 +126,7 @@ def test_delete_role_still_in_an_instance_profile():
     hint = hints.hint_for(ROLE_IN_PROFILE, ["iam", "delete-role", "--role-name", "r"])
     assert hint.startswith("Not deleted: remove the role from the instance profile first")
     assert "aws iam list-instance-profiles-for-role --role-name r" in hint
-    assert "Chapter 06's order" in hint
+    assert "Chapter 10's order" in hint
 
 
 def test_delete_instance_profile_that_holds_a_role():
@@ -175,7 +175,7 @@ def test_delete_default_version_hint_is_only_about_versions():
         "Cannot delete the default version of a policy."
     )
     hint = hints.hint_for(text, ["iam", "delete-policy-version", "--policy-arn", "A", "--version-id", "v1"])
-    assert "delete-policy removes the default version" in hint and "Chapter 06's order" not in hint
+    assert "delete-policy removes the default version" in hint and "Chapter 10's order" not in hint
 
 
 def test_policy_option_with_a_web_address():

@@ -129,10 +129,18 @@ def test_login_refuses_a_role_that_does_not_trust_ec2(me, capsys):
     lab.client("iam").update_assume_role_policy(RoleName="umemoto-wordpress-role", PolicyDocument=LAMBDA_TRUST)
     with pytest.raises(credentials.TrustError, match="does not trust ec2.amazonaws.com"):
         session.connect("iamrole-test")
-    assert session.login("iamrole-test") is None
-    assert "Login refused" in capsys.readouterr().out
+    with pytest.raises(credentials.TrustError, match="does not trust ec2.amazonaws.com"):
+        session.login("iamrole-test")
     assert session.run("aws sts get-caller-identity") is None  # logged out
     assert "Not logged in" in capsys.readouterr().out
+
+
+def test_expect_login_refused_checks_the_trust_lesson(me, capsys):
+    with pytest.raises(CheckFailed, match="Expected the login to iamrole-test to be refused"):
+        checks.expect_login_refused("iamrole-test")
+    lab.client("iam").update_assume_role_policy(RoleName="umemoto-wordpress-role", PolicyDocument=LAMBDA_TRUST)
+    checks.expect_login_refused("iamrole-test")
+    assert capsys.readouterr().out.startswith("Refused, as expected: Role umemoto-wordpress-role does not trust")
 
 
 def test_login_refuses_a_profile_without_role(me):

@@ -4,13 +4,13 @@ When one of the `test_moto_still_*` tests fails, moto has fixed that difference:
 remove the workaround (or the notebook's sentence about it) and this test.
 """
 
+import contextlib
 import json
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto.core import enable_iam_authentication
-from moto.iam.access_control import IAMRequestBase
 
 from helpers import lab
 from helpers.aws import moto_gaps
@@ -20,6 +20,7 @@ from helpers.steps import network
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/umemoto-wordpress-role"
 CW_POLICY = "arn:aws:iam::123456789012:policy/CloudWatch-Wordpress-ut"
+S3_POLICY = "arn:aws:iam::123456789012:policy/S3-Wordpress-ut"
 
 
 @pytest.fixture
@@ -53,8 +54,11 @@ def test_moto_still_crashes_on_assume_role_of_a_service_trusted_role(launched):
         aws_access_key_id=key["AccessKeyId"],
         aws_secret_access_key=key["SecretAccessKey"],
     )
-    with enable_iam_authentication(), pytest.raises(TypeError):
+    with moto_gaps.moto_decides(), enable_iam_authentication(), pytest.raises(TypeError):
         sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="caller-session")
+    with enable_iam_authentication(), pytest.raises(ClientError) as refused:  # the lab's evaluator decides
+        sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="caller-session")
+    assert "because no resource-based policy allows the sts:AssumeRole action" in str(refused.value)
 
 
 def test_moto_still_ignores_trust_policies_with_checks_off(launched):
@@ -76,41 +80,42 @@ def test_moto_still_ignores_trust_policies_with_checks_off(launched):
 
 
 def test_moto_still_names_cloudwatch_actions_monitoring(launched):
-    """Difference 2: without the shim, the article's cloudwatch:PutMetricData does not match."""
+    """Difference 3: under moto's own check, the article's cloudwatch:PutMetricData does not match."""
     session = instance.connect()
-    with enable_iam_authentication(), pytest.raises(ClientError) as denied:
+    with moto_gaps.moto_decides(), enable_iam_authentication(), pytest.raises(ClientError) as denied:
         put_metric(session)
     assert "monitoring:PutMetricData" in str(denied.value)
 
 
-def test_shim_makes_cloudwatch_policy_work_and_is_removed_afterwards(launched):
-    """Difference 2's workaround: allowed inside enforced(), moto's own code restored after it."""
-    original = IAMRequestBase.__init__
+def test_the_lab_names_cloudwatch_actions_as_aws_does(launched):
+    """Workaround 3: with the lab deciding, the article's CloudWatch policy allows PutMetricData."""
     session = instance.connect()
     with moto_gaps.enforced():
         put_metric(session)
-        with moto_gaps.cloudwatch_action_names():  # nesting keeps one shim
-            put_metric(session)
-    assert IAMRequestBase.__init__ is original
-
-
-def test_shim_still_denies_cloudwatch_without_the_policy(launched):
-    """The shim renames actions; it grants nothing. Without the policy, PutMetricData is denied."""
-    lab.client("iam").detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
-    session = instance.connect()
-    with moto_gaps.enforced(), pytest.raises(ClientError) as denied:
-        put_metric(session)
-    assert "cloudwatch:PutMetricData" in str(denied.value)
+    assert moto_gaps.iam_action("monitoring:PutMetricData") == "cloudwatch:PutMetricData"
 
 
 def test_moto_still_answers_cloudwatch_denials_in_xml(launched):
-    """Difference 4: the CLI cannot parse the denial, so it shows HTTP 403 and moto's XML."""
+    """Difference 4: under moto's own check, the denial is XML the CLI cannot parse (HTTP 403)."""
+    lab.client("iam").detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
+    session = instance.connect()
+    with moto_gaps.moto_decides(), moto_gaps.enforced(), pytest.raises(ClientError) as denied:
+        put_metric(session)
+    assert denied.value.response["Error"]["Code"] == "403"
+    assert "<Code>AccessDenied</Code>" in str(denied.value)
+
+
+def test_the_labs_cloudwatch_denials_read_as_aws_writes_them(launched):
+    """Workaround 4: the lab's denial is JSON: code AccessDenied and AWS's message, action named as on AWS."""
     lab.client("iam").detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
     session = instance.connect()
     with moto_gaps.enforced(), pytest.raises(ClientError) as denied:
         put_metric(session)
-    assert denied.value.response["Error"]["Code"] == "403"
-    assert "<Code>AccessDenied</Code>" in str(denied.value)
+    assert denied.value.response["Error"]["Code"] == "AccessDenied"
+    assert str(denied.value).endswith(
+        f"User: {session.arn} is not authorized to perform: cloudwatch:PutMetricData "
+        "because no identity-based policy allows the cloudwatch:PutMetricData action"
+    )
 
 
 def test_deleting_an_attached_policy_is_refused_as_on_aws(launched, capsys):
@@ -182,3 +187,77 @@ def test_moto_still_creates_roles_with_a_trust_policy_aws_refuses():
     broken = exercises.STARTERS["02-trust"]
     role = lab.client("iam").create_role(RoleName="broken-trust", AssumeRolePolicyDocument=broken)["Role"]
     assert role["AssumeRolePolicyDocument"] == json.loads(broken)
+
+
+# --- difference 2: moto's own check (measured with moto_decides), and the lab's decision beside it ----
+
+
+def moto_and_lab(session, call):
+    """(moto's own answer, the lab's answer) for one call as the instance: True when allowed."""
+    answers = []
+    for decides in (moto_gaps.moto_decides, contextlib.nullcontext):
+        with decides(), moto_gaps.enforced():
+            try:
+                call(session)
+                answers.append(True)
+            except ClientError:
+                answers.append(False)
+    return tuple(answers)
+
+
+def put_role_policy(document):
+    """Replace the article's S3 policy by one inline policy on the role."""
+    iam = lab.client("iam")
+    iam.detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=S3_POLICY)
+    iam.put_role_policy(RoleName="umemoto-wordpress-role", PolicyName="gap", PolicyDocument=json.dumps(document))
+
+
+def get_object(session, key="test.txt"):
+    """GetObject on the article's bucket."""
+    session.client("s3").get_object(Bucket="ut-wordpress-s3", Key=key)
+
+
+@pytest.fixture
+def bucketed(launched):
+    """Chapter 06's starting point with two objects in the bucket."""
+    for key in ("test.txt", "secret.txt"):
+        lab.client("s3").put_object(Bucket="ut-wordpress-s3", Key=key, Body=b"x")
+    return instance.connect()
+
+
+def test_moto_still_ignores_conditions_in_identity_policies(bucketed):
+    """An Allow whose only condition (aws:SourceIp) is unmet: moto allows, AWS (and the lab) do not."""
+    put_role_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                     "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})  # fmt: skip
+    assert moto_and_lab(bucketed, get_object) == (True, False)
+
+
+def test_moto_still_treats_not_resource_as_matching_everything(bucketed):
+    put_role_policy({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                     "NotResource": "arn:aws:s3:::ut-wordpress-s3/secret*"}]})  # fmt: skip
+    assert moto_and_lab(bucketed, lambda s: get_object(s, "secret.txt")) == (True, False)
+
+
+def test_moto_still_ignores_a_permissions_boundary(bucketed):
+    iam = lab.client("iam")
+    arn = iam.create_policy(PolicyName="OnlyCloudWatch", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cloudwatch:*", "Resource": "*"}]}
+    ))["Policy"]["Arn"]  # fmt: skip
+    iam.put_role_permissions_boundary(RoleName="umemoto-wordpress-role", PermissionsBoundary=arn)
+    assert moto_and_lab(bucketed, get_object) == (True, False)
+
+
+def test_moto_still_ignores_a_bucket_policy_that_grants(bucketed):
+    lab.client("iam").detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=S3_POLICY)
+    lab.client("s3").put_bucket_policy(Bucket="ut-wordpress-s3", Policy=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": ROLE_ARN}, "Action": "s3:GetObject",
+                       "Resource": "arn:aws:s3:::ut-wordpress-s3/*"}]}))  # fmt: skip
+    assert moto_and_lab(bucketed, get_object) == (False, True)
+
+
+def test_moto_still_applies_a_bucket_deny_to_everyone_it_does_not_name(bucketed):
+    """moto's pre-check of bucket policies ignores Principal: a Deny for another role denies ours."""
+    lab.client("s3").put_bucket_policy(Bucket="ut-wordpress-s3", Policy=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::123456789012:role/someone-else"},
+                       "Action": "s3:GetObject", "Resource": "arn:aws:s3:::ut-wordpress-s3/*"}]}))  # fmt: skip
+    assert moto_and_lab(bucketed, get_object) == (False, True)

@@ -1,4 +1,4 @@
-"""The policy playground (helpers/teach/playground.py): predictions, real calls as the instance, the widgets."""
+"""The policy playground (helpers/teach/playground.py): predictions from the account, real calls, the widgets."""
 
 import json
 
@@ -9,7 +9,7 @@ from helpers.instance import calls
 from helpers.policy import explain
 from helpers.teach import compare as comparison
 from helpers.teach import playground as pg
-from helpers.teach import playground_role as role_changes
+from helpers.teach import playground_policies as policies
 
 S3_POLICY = "S3-Wordpress-ut"
 DENY_PUT = json.dumps(
@@ -25,13 +25,13 @@ BAD_JSON = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Den
 @pytest.fixture(autouse=True)
 def fresh_kernel_text(monkeypatch):
     """Every test starts as a fresh kernel would: no text remembered from an earlier playground."""
-    monkeypatch.setattr(pg, "_last_text", None)
+    monkeypatch.setattr(pg, "_last_texts", {})
 
 
 @pytest.fixture
 def built():
-    """The account at chapter 07's start (tests/conftest.py empties it before every test)."""
-    lab.start(chapter=7)
+    """The account at chapter 09's start."""
+    lab.start(chapter=9)
 
 
 def test_predict_uses_the_given_policies():
@@ -65,50 +65,81 @@ def test_real_calls_agree_with_predictions_for_the_article_policies(built):
     assert (other["prediction"], other["real call"], other["agree"]) == ("implicit deny", "AccessDenied", "yes")
 
 
+DENY_FOR_ROLE = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:role/umemoto-wordpress-role"}, "Action": "s3:PutObject",
+    "Resource": "arn:aws:s3:::ut-wordpress-s3/*"}]})  # fmt: skip
+ONLY_CLOUDWATCH = json.dumps({"Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "cloudwatch:*", "Resource": "*"}]})  # fmt: skip
+ONLY_LIST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}
+
+
 def test_detaching_and_a_custom_deny_change_both_sides(built):
-    assert role_changes.set_attached(S3_POLICY, False) == f"Detached {S3_POLICY} from {pg.ROLE}."
+    assert policies.set_attached(S3_POLICY, False) == f"Detached {S3_POLICY} from {pg.ROLE}."
     row = comparison.compare("s3:GetObject", calls.OBJECT_ARN)
     assert (row["prediction"], row["real call"], row["agree"]) == ("implicit deny", "AccessDenied", "yes")
-    role_changes.set_attached(S3_POLICY, True)
-    done, message = role_changes.put_custom(DENY_PUT)
+    policies.set_attached(S3_POLICY, True)
+    done, message = policies.put_custom(DENY_PUT)
     assert done, message
     row = comparison.compare("s3:PutObject", calls.OBJECT_ARN)
     assert row["prediction"] == "explicit deny" and row["real call"] == "AccessDenied"
-    assert row["deciding statement"] == f"{role_changes.CUSTOM_POLICY} (inline) statement #1"
-    assert "Removed" in role_changes.remove_custom()
+    assert row["deciding statement"] == f"{policies.CUSTOM_POLICY} (inline) statement #1"
+    assert "Removed" in policies.remove_custom()
     assert comparison.compare("s3:PutObject", calls.OBJECT_ARN)["real call"] == "allowed"
 
 
+def test_a_bucket_policy_and_a_boundary_are_put_in_force_for_real(built):
+    assert policies.put("bucket", DENY_FOR_ROLE)[0]
+    row = comparison.compare("s3:PutObject", calls.OBJECT_ARN)
+    assert (row["prediction"], row["real call"]) == ("explicit deny", "AccessDenied")
+    assert row["deciding statement"].startswith("the bucket policy of ut-wordpress-s3")
+    assert "Removed" in policies.remove("bucket") and policies.in_account("bucket") is None
+    assert policies.put("boundary", ONLY_CLOUDWATCH)[0]
+    assert comparison.compare("s3:GetObject", calls.OBJECT_ARN)["real call"] == "AccessDenied"
+    assert comparison.compare("cloudwatch:PutMetricData")["real call"] == "allowed"
+    assert policies.put("boundary", DENY_PUT)[0]  # a second version replaces the first
+    assert json.loads(policies.in_account("boundary")) == json.loads(DENY_PUT)
+    policies.remove("boundary")
+    assert comparison.compare("s3:GetObject", calls.OBJECT_ARN)["real call"] == "allowed"
+
+
+def test_a_session_policy_limits_prediction_and_real_call_alike(built):
+    get = comparison.predict("s3:GetObject", calls.OBJECT_ARN, session_policy=ONLY_LIST)
+    assert get.decision == "implicit deny" and "session policy" in get.result.reason
+    assert calls.real_call("s3:GetObject", calls.OBJECT_ARN, session_policy=ONLY_LIST).outcome == "AccessDenied"
+    assert calls.real_call("s3:ListBucket", calls.BUCKET_ARN, session_policy=ONLY_LIST).outcome == "allowed"
+
+
 def test_bad_json_gives_line_and_column_and_changes_nothing(built):
-    document, messages = role_changes.read_custom(BAD_JSON)
+    document, messages = policies.read_custom(BAD_JSON)
     assert document is None and messages[0].startswith("error: line 4, col 23:")
-    done, message = role_changes.put_custom(BAD_JSON)
+    done, message = policies.put_custom(BAD_JSON)
     assert not done and "line 4, col 23" in message and "your text is kept" in message
     assert lab.client("iam").list_role_policies(RoleName=pg.ROLE)["PolicyNames"] == []
 
 
-def test_widgets_update_live_and_keep_the_learners_text(built):
+def test_widgets_follow_the_account_and_keep_the_learners_text(built):
     ui = pg.Playground()
     assert "decision" in ui.decision._dom_classes
-    before = ui.decision.value
-    assert "allow" in before and "S3-Wordpress-ut statement #2" in before
+    assert "allow" in ui.decision.value and "S3-Wordpress-ut statement #2" in ui.decision.value
     ui.action.value = "s3:ListAllMyBuckets"
     assert ui.resource.value == "*" and "implicit deny" in ui.decision.value
     ui.action.value = "s3:PutObject"
-    ui.custom_on.value = True
-    ui.editor.value = BAD_JSON
-    assert ui.editor.value == BAD_JSON
-    assert "line 4, col 23" in ui.lint_note.value and "allow" in ui.decision.value
-    ui.call()
-    assert "allowed" in ui.result.value and "matches the prediction" in ui.result.value
-    assert "your text is kept" in ui.status.value and ui.editor.value == BAD_JSON
-    ui.editor.value = DENY_PUT
-    assert "explicit deny" in ui.decision.value
+    custom = ui.areas["custom"]
+    custom.editor.value = DENY_PUT
+    custom.on.value = True
+    assert "explicit deny" in ui.decision.value and "Playground-custom" in ui.status.value
+    custom.editor.value = BAD_JSON  # broken: the account keeps the last valid version, and says so
+    assert "line 4, col 23" in custom.note.value and "stays as it was" in custom.note.value
+    assert "explicit deny" in ui.decision.value and json.loads(policies.in_account("custom")) == json.loads(DENY_PUT)
     ui.call()
     assert "AccessDenied" in ui.result.value and "matches the prediction" in ui.result.value
+    custom.on.value = False
+    assert "allow" in ui.decision.value and policies.in_account("custom") is None
+    assert custom.editor.value == BAD_JSON
     ui.toggles[S3_POLICY].value = False
-    assert f"Detached {S3_POLICY}" in ui.status.value
-    assert S3_POLICY not in role_changes.attached_names()
+    assert f"Detached {S3_POLICY}" in ui.status.value or S3_POLICY not in policies.attached_names()
+    ui.action.value = ""
+    assert "Type an action" in ui.decision.value
 
 
 def test_after_reset_the_playground_says_how_to_rebuild_the_role(built, capsys):
@@ -119,68 +150,22 @@ def test_after_reset_the_playground_says_how_to_rebuild_the_role(built, capsys):
     assert comparison.predict("s3:PutObject", calls.OBJECT_ARN) is None
     assert pg.show() is None
     out = capsys.readouterr().out
-    assert out.count(f"The role {pg.ROLE} does not exist yet: run `lab.start(chapter=7)`") == 4
-    assert "does not exist yet" in role_changes.remove_custom()
-    done, message = role_changes.put_custom(DENY_PUT)
-    assert not done and "does not exist yet" in message
-    assert (
-        comparison.predict("s3:PutObject", calls.OBJECT_ARN, explain.load_policies()).decision == "allow"
-    )  # given policies need no role
+    assert out.count(f"The role {pg.ROLE} does not exist yet: run `lab.start(chapter=9)`") == 4
+    done, message = policies.put_custom(DENY_PUT)
+    assert not done and "lab.start(chapter=9)" in message
+    assert comparison.predict("s3:PutObject", calls.OBJECT_ARN, explain.load_policies()).decision == "allow"
 
 
-def test_compare_without_the_role_says_how_to_rebuild(capsys):
-    lab.start(chapter=7)
-    lab.reset()
-    assert comparison.compare("s3:PutObject") is None
-    assert "lab.start(chapter=7)" in capsys.readouterr().out
-
-
-def test_a_rebuilt_playground_ticks_what_is_on_the_role(built):
+def test_a_rebuilt_playground_ticks_what_the_account_holds_and_keeps_the_text(built):
     first = pg.Playground()
-    first.editor.value = DENY_PUT
-    first.custom_on.value = True
+    first.areas["bucket"].editor.value = DENY_FOR_ROLE
+    first.areas["bucket"].on.value = True
     first.toggles[S3_POLICY].value = False
     again = pg.Playground()
-    assert again.custom_on.value and not again.toggles[S3_POLICY].value
-    assert lab.client("iam").list_role_policies(RoleName=pg.ROLE)["PolicyNames"] == [role_changes.CUSTOM_POLICY]
-    account = comparison.predict("s3:PutObject", calls.OBJECT_ARN)  # from the role's policies in the account
-    assert again.decision.value == comparison.decision_html(account) and "explicit deny" in again.decision.value
-
-
-def test_a_fresh_playground_shows_the_custom_policy_the_role_has(built):
-    role_changes.put_custom(DENY_PUT)
-    ui = pg.Playground()
-    assert ui.custom_on.value and json.loads(ui.editor.value) == json.loads(DENY_PUT)
-    assert "explicit deny" in ui.decision.value
-    assert pg.Playground(custom_text=BAD_JSON).editor.value == BAD_JSON
-
-
-def test_a_rerun_keeps_the_learners_text_even_bad_json(built):
-    first = pg.Playground()
-    assert first.editor.value == pg.CUSTOM_STARTER
-    first.editor.value = BAD_JSON
-    again = pg.Playground()
-    assert again.editor.value == BAD_JSON and not again.custom_on.value  # kept, never applied
-    assert lab.client("iam").list_role_policies(RoleName=pg.ROLE)["PolicyNames"] == []
-    again.editor.value = DENY_PUT
-    again.custom_on.value = True
-    lab.start(chapter=7)  # the account goes back to the chapter's start, the text stays
+    assert again.areas["bucket"].on.value and not again.toggles[S3_POLICY].value
+    assert json.loads(again.areas["bucket"].editor.value) == json.loads(DENY_FOR_ROLE)
+    again.areas["custom"].editor.value = BAD_JSON
+    lab.start(chapter=9)  # the account goes back to the chapter's start, the text stays
     after = pg.Playground()
-    assert after.editor.value == DENY_PUT and not after.custom_on.value
-    assert "allow" in after.decision.value and after.status.value == ""
-
-
-def test_show_can_bring_the_starter_back(built, capsys):
-    pg.Playground().editor.value = BAD_JSON
-    assert pg.show(custom_text=pg.CUSTOM_STARTER).editor.value == pg.CUSTOM_STARTER
-    assert pg.show().editor.value == pg.CUSTOM_STARTER
-
-
-def test_a_note_says_when_the_role_holds_another_custom_policy(built):
-    pg.Playground().editor.value = BAD_JSON
-    role_changes.put_custom(DENY_PUT)  # e.g. from a notebook cell
-    ui = pg.Playground()
-    assert ui.editor.value == BAD_JSON and ui.custom_on.value
-    assert ui.status.value.startswith(f"Note: the {role_changes.CUSTOM_POLICY} on {pg.ROLE} now is not the text below")
-    ui.editor.value = DENY_PUT
-    assert pg.Playground().status.value == ""
+    assert after.areas["custom"].editor.value == BAD_JSON and not after.areas["custom"].on.value
+    assert not after.areas["bucket"].on.value and "allow" in after.decision.value

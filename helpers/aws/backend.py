@@ -9,9 +9,10 @@ be added later as another class without touching a notebook.
 
 import boto3
 
-from helpers.aws import moto_gaps, moto_speed, sandbox
+from helpers.aws import decisions, moto_gaps, moto_speed, organization, sandbox
+from helpers.course.article import EMULATED_ACCOUNT
 
-ACCOUNT_ID = "123456789012"  # moto's fixed account id
+ACCOUNT_ID = EMULATED_ACCOUNT  # moto's fixed account id
 SEED = 20220520  # the article's date; seeds moto's id generator so ids repeat
 
 
@@ -37,6 +38,7 @@ class MotoBackend:
             self._mock = mock_aws()
             self._mock.start()
             moto_gaps.refuse_deleting_attached_policies()
+            moto_gaps.let_the_lab_decide()
         sandbox.isolate(self.region)  # mock_aws sets its own fake keys; keep ours
 
     def reset(self):
@@ -53,6 +55,8 @@ class MotoBackend:
         for backends in used:
             backends.clear()
         mock_random.seed(SEED)
+        organization.leave()
+        decisions.clear()
 
     def client(self, service):
         """A boto3 client for this backend, as the administrator (one per service, reused).

@@ -8,6 +8,7 @@ learner needs next: is it safe to continue, what is wrong with a name or an ARN
 
 import re
 
+from helpers.aws import decisions
 from helpers.cli import diagnose
 from helpers.cli.commandline import option_value, policy_arguments
 from helpers.cli.hints_delete import bucket_not_empty, delete_conflict, dependency_violation
@@ -135,10 +136,9 @@ def access_denied(text, args):
     missing_bucket = diagnose.problem(args) if args[:1] == ["s3"] else None
     if missing_bucket:
         return f"{missing_bucket} (S3 answers AccessDenied, not NoSuchBucket, to a caller who may not list it.)"
-    return (
-        "Denied by IAM: no attached policy allows this action on this resource, or one denies it. "
-        "`helpers.policy.explain.explain(action, resource, policies)` shows which statement decides."
-    )
+    made = decisions.last()
+    why = f"{made.decision.reason}. " if made is not None and made.decision.decision != "allowed" else ""
+    return f"Denied by IAM: {why}`lab.why()` draws the evaluation and shows every statement it consulted."
 
 
 def stale_keys(text, args):

@@ -1,4 +1,4 @@
-"""Hints for deletes that AWS refuses because something still uses the thing (chapter 06).
+"""Hints for deletes that AWS refuses because something still uses the thing (chapter 10).
 
 IAM refuses DeleteRole while an instance profile holds the role or policies are attached,
 DeletePolicy while the policy is attached or has other versions, DeleteInstanceProfile
@@ -10,7 +10,7 @@ must go first, with the command that does it.
 from helpers.cli.commandline import option_value
 
 COURSE_ORDER = (
-    "Chapter 06's order avoids these refusals: terminate the instance, remove the role from the instance "
+    "Chapter 10's order avoids these refusals: terminate the instance, remove the role from the instance "
     "profile, delete the profile, detach the role's policies, delete the role, delete the policies' "
     "non-default versions, then the policies."
 )
@@ -90,5 +90,5 @@ def dependency_violation(text, args):
     return (
         "Something still uses it: terminate the instance first (and wait until it is terminated), "
         "then delete the security group and the subnet, disassociate and delete the route table, "
-        "detach and delete the internet gateway, and delete the VPC last (chapter 06's order)."
+        "detach and delete the internet gateway, and delete the VPC last (chapter 10's order)."
     )

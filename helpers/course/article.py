@@ -19,6 +19,7 @@ INSTANCE_NAME = "iamrole-test"
 KEY_NAME = "umemoto_kadai_1"
 AMI = "ami-0cbec04a61be382d9"
 PRIVATE_IP = "10.0.1.50"
+EMULATED_ACCOUNT = "123456789012"  # moto's account; the article masked its own as xxxxx
 EC2_SERVICE = "ec2.amazonaws.com"  # the principal the role's trust policy names
 KINDS = {  # what each of the article's names is
     **{name: "policy" for name in POLICIES},

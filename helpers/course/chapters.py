@@ -13,8 +13,11 @@ CHAPTERS = {  # number -> notebook (without .ipynb)
     3: "03-Attachment",
     4: "04-Instance-Profile",
     5: "05-Verification",
-    6: "06-Cleanup",
-    7: "07-Policy-Playground",
+    6: "06-Denials",
+    7: "07-Least-Privilege",
+    8: "08-How-AWS-Decides",
+    9: "09-Policy-Playground",
+    10: "10-Cleanup",
 }
 
 # Which chapter creates each of the course's resources, for "not found" errors.
@@ -30,3 +33,8 @@ MADE_IN = {
 def notebook(number):
     """The notebook name of chapter `number`, e.g. '02-Role'."""
     return CHAPTERS[number]
+
+
+def chapter_of(title):
+    """The number of the chapter whose notebook ends with `title` (e.g. 'Policy-Playground' -> 9)."""
+    return next(number for number, name in CHAPTERS.items() if name.endswith(title))

@@ -1,4 +1,4 @@
-"""Real calls made as the instance, one per supported action, IAM enforced (chapter 07).
+"""Real calls made as the instance, one per supported action, IAM enforced (chapter 09).
 
 `real_call(action, resource)` makes the AWS call that needs `action` on `resource`,
 as the instance (a fresh login) with moto's IAM checks on, and says what happened:
@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from helpers.aws import backend, moto_gaps
 from helpers.course.article import BUCKET, INSTANCE_NAME
 from helpers.instance.credentials import LoginError
-from helpers.instance.session import connect
+from helpers.instance.session import connect, policy_session
 from helpers.steps import network
 
 S3_ARN = "arn:aws:s3:::"
@@ -160,8 +160,12 @@ def _denied(error):
     return code.startswith("AccessDenied") or "<Code>AccessDenied</Code>" in str(error)
 
 
-def real_call(action, resource, instance_name=INSTANCE_NAME):
-    """Make the call for `action` on `resource` as the instance, IAM enforced; never raises."""
+def real_call(action, resource, instance_name=INSTANCE_NAME, session_policy=None):
+    """Make the call for `action` on `resource` as the instance, IAM enforced; never raises.
+
+    With `session_policy` (a policy document), the call is made by a session of the
+    instance's role made with that session policy (helpers.instance.session.policy_session).
+    """
     problem = call_problem(action, resource)
     if problem:
         return CallResult("not run", problem)
@@ -170,6 +174,8 @@ def real_call(action, resource, instance_name=INSTANCE_NAME):
     try:
         _prepare(action, resource)
         session = connect(instance_name)
+        if session_policy is not None:
+            session = policy_session(session.role_name, session_policy)
     except (LoginError, ClientError) as error:
         return CallResult("not run", f"cannot act as the instance: {error}", command)
     try:

@@ -1,6 +1,7 @@
-"""Checks a chapter makes on the instance: a command that IAM must refuse (chapter 05).
+"""Checks a chapter makes on the instance: a command IAM must refuse, a login EC2 must refuse (chapter 06).
 
-`expect_denied(command)` runs an `aws ...` command on the logged-in instance, prints
+`expect_login_refused(name)` checks that EC2 cannot get the role's credentials for the
+instance, printing why. `expect_denied(command)` runs an `aws ...` command on the logged-in instance, prints
 the CLI's output as usual, and fails the cell with one line (CheckFailed) if the
 command was allowed, did not run, or failed for another reason than AccessDenied.
 """
@@ -10,7 +11,7 @@ import sys
 
 from helpers.course.errors import CheckFailed
 from helpers.instance.credentials import LoginError
-from helpers.instance.session import current
+from helpers.instance.session import connect, current
 
 
 class _Tee:
@@ -62,3 +63,13 @@ def expect_denied(command, session=None, namespace=None):
             f"The CLI's message above says why (a missing bucket or file, a typo?)."
         )
     print("Denied, as expected: AccessDenied from IAM.")
+
+
+def expect_login_refused(name):
+    """Check that EC2 cannot get credentials for the instance (the trust lesson); CheckFailed if it can."""
+    try:
+        connect(name).logout()
+    except LoginError as error:
+        print(f"Refused, as expected: {error}")
+        return
+    raise CheckFailed(f"Expected the login to {name} to be refused, but EC2 got credentials: the role trusts EC2.")

@@ -10,10 +10,11 @@ Steps: find_instance -> profile_role -> check_trust -> obtain
 """
 
 from helpers.aws import backend, moto_gaps
-from helpers.course.article import EC2_SERVICE, PROFILE
+from helpers.course.article import EC2_SERVICE, EMULATED_ACCOUNT, PROFILE, ROLE
 from helpers.course.errors import LabError
-from helpers.policy.documents import as_document, statements_of, trusted_principals
-from helpers.policy.matching import as_list
+from helpers.policy.documents import as_document, trusted_principals
+from helpers.policy.evaluate import decide
+from helpers.policy.request import Request, RequestError
 from helpers.steps import network
 
 
@@ -58,27 +59,28 @@ def instance_name(instance):
     return next((t["Value"] for t in instance.get("Tags", []) if t["Key"] == "Name"), instance["InstanceId"])
 
 
+def trust_decision(trust_document, service=EC2_SERVICE, role_arn=None):
+    """How AWS decides `service`'s sts:AssumeRole on a role with this trust policy (the lab's evaluator)."""
+    role_arn = role_arn or f"arn:aws:iam::{EMULATED_ACCOUNT}:role/{ROLE}"
+    request = {"action": "sts:AssumeRole", "resource": role_arn, "principal": service}
+    if isinstance(trust_document, dict) and "Statement" in trust_document:
+        request["resource_policy"] = trust_document
+        request["policy_names"] = {"resource_policy": "the role's trust policy"}
+    try:
+        return decide(Request.from_dict(request))
+    except RequestError:  # a stored trust policy the evaluator cannot read: it trusts no one
+        return decide(Request.from_dict({"action": "sts:AssumeRole", "resource": role_arn, "principal": service}))
+
+
 def trusts(trust_document, service=EC2_SERVICE):
     """True if a trust policy lets `service` call sts:AssumeRole (an explicit Deny wins)."""
-    allowed = denied = False
-    for st in statements_of(trust_document):
-        actions = as_list(st.get("Action", []))
-        if not any(a in ("sts:AssumeRole", "sts:*", "*") for a in actions):
-            continue
-        principal = st.get("Principal", {})
-        services = ["*"] if principal == "*" else as_list(principal.get("Service", []))
-        if service in services or "*" in services:
-            if st.get("Effect") == "Deny":
-                denied = True
-            elif st.get("Effect") == "Allow":
-                allowed = True
-    return allowed and not denied
+    return trust_decision(trust_document, service).decision == "allowed"
 
 
 def check_trust(role):
     """Refuse (TrustError) unless the role's trust policy lets EC2 assume it."""
     document = as_document(role["AssumeRolePolicyDocument"])
-    if not trusts(document):
+    if trust_decision(document, EC2_SERVICE, role["Arn"]).decision != "allowed":
         who = ", ".join(trusted_principals(document)) or "nobody"
         raise TrustError(
             f"Role {role['RoleName']} does not trust {EC2_SERVICE} (its trust policy allows: {who}), "

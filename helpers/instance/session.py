@@ -16,6 +16,7 @@ never as programs of your own computer. Lines using shell operators are refused
 with a message, and outside a session every call prints how to log in.
 """
 
+import json
 import shlex
 import tempfile
 from dataclasses import dataclass, field
@@ -132,6 +133,24 @@ class Session:
             self._home = None
 
 
+POLICY_SESSION = "playground-session"  # a session of the role made with a session policy (chapter 09)
+
+
+def policy_session(role_name, session_policy):
+    """A session of the role made with a session policy, as `aws sts assume-role --policy` makes one.
+
+    EC2 never gives an instance such credentials; the playground makes this session
+    itself (with IAM checks paused, as EC2 makes the instance's) to show what a session
+    policy does.
+    """
+    role = backend.client("iam").get_role(RoleName=role_name)["Role"]
+    with moto_gaps.paused_checks():
+        keys = backend.client("sts").assume_role(
+            RoleArn=role["Arn"], RoleSessionName=POLICY_SESSION, Policy=json.dumps(session_policy)
+        )["Credentials"]
+    return Session(POLICY_SESSION, "-", "-", role_name, keys)
+
+
 def connect(name=INSTANCE_NAME):
     """A session on the instance, with the credentials EC2 would give it; raise LoginError/TrustError."""
     instance, profile_name, role, keys = credentials.obtain(name)
@@ -139,14 +158,12 @@ def connect(name=INSTANCE_NAME):
 
 
 def login(name=INSTANCE_NAME):
-    """Log in to an instance for the following cells; print who we are, or why EC2 cannot."""
+    """Log in to an instance for the following cells and print who we are; LoginError (one line) if EC2 cannot."""
     global _current
+    if not isinstance(name, str) or not name.strip():
+        raise LoginError(f'login takes the instance\'s Name tag, e.g. session.login("{INSTANCE_NAME}"), not {name!r}.')
     logout()
-    try:
-        _current = connect(name)
-    except LoginError as error:
-        print(f"Login refused: {error}")
-        return None
+    _current = connect(name)
     print(
         f"Logged in to {name} ({_current.instance_id}) with the credentials EC2 gives it:\n"
         f"  role {_current.role_name} (from instance profile {_current.profile_name}), "

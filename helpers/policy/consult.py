@@ -63,36 +63,55 @@ def policy_result(policy, request, policy_type, label, boundary=False):
     return PolicyResult(policy_type, label, statements, outcome)
 
 
-def _each(policies, request, policy_type, name, boundary=False):
-    """The results of a list of policies of one type, labelled "NAME 1", "NAME 2"..."""
-    return [policy_result(p, request, policy_type, f"{name} {i + 1}", boundary) for i, p in enumerate(policies)]
+def _label(names, index, default):
+    """The label the request gives policy `index` (from policy_names), or `default`."""
+    return names[index] if isinstance(names, list) and index < len(names) and names[index] else default
 
 
-def _levels(levels, request, policy_type):
-    """The results of SCPs or RCPs, one list per organization level."""
+def _each(policies, request, policy_type, name, *, boundary=False, names=None):
+    """The results of a list of policies of one type, labelled by policy_names or "NAME 1", "NAME 2"..."""
     return [
-        _each(level, request, policy_type, f"{policy_type} level {n + 1}, policy") for n, level in enumerate(levels)
+        policy_result(p, request, policy_type, _label(names, i, f"{name} {i + 1}"), boundary)
+        for i, p in enumerate(policies)
     ]
 
 
-def _one(policy, request, policy_type, boundary=False):
-    """The result of a single policy that may be absent (None)."""
-    return None if policy is None else policy_result(policy, request, policy_type, policy_type, boundary)
+def _levels(levels, request, policy_type, key):
+    """The results of SCPs or RCPs, one list per organization level."""
+    names = request.names.get(key) or []
+    return [
+        _each(level, request, policy_type, f"{policy_type} level {n + 1}, policy", names=_label(names, n, None))
+        for n, level in enumerate(levels)
+    ]
+
+
+def _one(policy, request, policy_type, key, boundary=False):
+    """The result of a single policy that may be absent (None), labelled by policy_names or its type."""
+    label = request.names.get(key) if isinstance(request.names.get(key), str) else policy_type
+    return None if policy is None else policy_result(policy, request, policy_type, label, boundary)
 
 
 def consult(request):
     """Run every applicable policy of the request; return a `Consulted`."""
-    kind = request.caller.kind
+    kind, names = request.caller.kind, request.names
     has_boundary = bool(request.permission_boundaries)
     has_identity = kind not in _NO_IDENTITY
     return Consulted(
-        identity=_each(request.identity_policies, request, IDENTITY, IDENTITY) if has_identity else None,
-        boundary=_each(request.permission_boundaries, request, BOUNDARY, BOUNDARY) if has_boundary else None,
-        session=_one(request.session_policy, request, SESSION),
-        scps=_levels(request.scps, request, SCP) if request.scps is not None and has_identity else None,
-        rcps=_levels(request.rcps, request, RCP) if request.rcps is not None and kind != "service" else None,
-        resource=_one(request.resource_policy, request, RESOURCE, has_boundary),
-        endpoint=_each(request.endpoint_policies, request, ENDPOINT, ENDPOINT) if request.endpoint_policies else None,
+        identity=_each(request.identity_policies, request, IDENTITY, IDENTITY, names=names.get("identity_policies"))
+        if has_identity
+        else None,
+        boundary=_each(
+            request.permission_boundaries, request, BOUNDARY, BOUNDARY, names=names.get("permission_boundaries")
+        )
+        if has_boundary
+        else None,
+        session=_one(request.session_policy, request, SESSION, "session_policy"),
+        scps=_levels(request.scps, request, SCP, "scps") if request.scps is not None and has_identity else None,
+        rcps=_levels(request.rcps, request, RCP, "rcps") if request.rcps is not None and kind != "service" else None,
+        resource=_one(request.resource_policy, request, RESOURCE, "resource_policy", has_boundary),
+        endpoint=_each(request.endpoint_policies, request, ENDPOINT, ENDPOINT, names=names.get("endpoint_policies"))
+        if request.endpoint_policies
+        else None,
     )
 
 

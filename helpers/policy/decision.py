@@ -26,6 +26,13 @@ class ConditionResult:
     matched: bool
     reason: str
 
+    def describe(self):
+        """One line for a learner: 'IpAddress aws:SourceIp: request 198.51.100.7, policy 203.0.113.0/24 -> false'."""
+        given = ", ".join(self.request_values) if self.request_values else "(not in the request)"
+        return f"{self.operator} {self.key}: request {given}, policy {', '.join(self.policy_values)} -> " + (
+            "true" if self.matched else "false"
+        )
+
 
 @dataclass
 class StatementResult:

@@ -1,19 +1,15 @@
-"""Explain how IAM decides one request against identity policies (chapter 05).
+"""Explain how IAM decides one request, offline, with AWS's evaluation logic (chapters 03, 05 and 08).
 
-`explain(action, resource, policies)` evaluates every statement of every policy
-the way AWS does for identity-based policies within one account:
-
-1. a matching Deny statement decides: "explicit deny" (it beats any Allow);
-2. otherwise a matching Allow statement decides: "allow";
-3. otherwise nothing matched: "implicit deny".
-
-A statement matches when its Action (or NotAction) covers the action and its
-Resource (or NotResource) covers the resource. Actions compare ignoring case,
-resources (ARNs) case-sensitively; in both, * matches any run of characters and
-? exactly one. Conditions are not evaluated (the table says so; they are assumed
-to hold), and Principal is ignored. A statement without Resource (a trust policy)
-never matches a request. The result carries a table, one row per statement (a
-helpers.course.frames.Table: a DataFrame shown with whole cells and no index).
+`explain(action, resource, policies)` asks helpers.policy.evaluate -- the same evaluator
+that decides the lab's real calls -- how AWS decides `action` on `resource` for the
+article's role session holding `policies` (its identity-based policies), and keyword
+arguments add what else may be in force: `context` (condition keys and values),
+`resource_policy`, `boundary`, `session_policy`, `scps` (one list per organization
+level), `principal`. Conditions are evaluated; the result names the deciding statement
+and has a table (a helpers.course.frames.Table: a DataFrame shown with whole cells and no
+index) with one row per statement and why it applied or not, plus the
+article's S3 lesson where it applies (object actions need bucket/*, bucket actions the
+bare bucket ARN).
 """
 
 import html
@@ -23,33 +19,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.course.article import POLICY_DIR
+from helpers.course.article import EMULATED_ACCOUNT, POLICY_DIR, ROLE
 from helpers.course.frames import Table
+from helpers.policy.evaluate import decide
 from helpers.policy.matching import as_list, wildcard_match
+from helpers.policy.request import Request
 
 DECISIONS = ("explicit deny", "allow", "implicit deny")
-COLUMNS = ["policy", "statement", "effect", "action matches", "resource matches", "why"]
+WORDS = {"explicitDeny": "explicit deny", "allowed": "allow", "implicitDeny": "implicit deny"}
+COLUMNS = ["policy", "statement", "effect", "action matches", "resource matches", "conditions", "why"]
 ARTICLE_PERMISSION_POLICIES = ("s3policy.json", "cloudwatchpolicy.json")
 COLOURS = {"explicit deny": "#cf222e", "allow": "#1a7f37", "implicit deny": "#9a6700"}
+SESSION = f"arn:aws:sts::{EMULATED_ACCOUNT}:assumed-role/{ROLE}/i-0123456789abcdef0"  # an instance's role session
 
 
 @dataclass
 class StatementRef:
-    """One statement and where it lives: policy name, 1-based number, Sid."""
+    """One statement and where it lives: policy name, 1-based number, Sid, Effect."""
 
     policy: str
     number: int
-    statement: dict
-
-    @property
-    def sid(self):
-        """The statement's Sid, or None."""
-        return self.statement.get("Sid")
-
-    @property
-    def effect(self):
-        """The statement's Effect ("Allow" or "Deny")."""
-        return self.statement.get("Effect")
+    sid: str | None
+    effect: str
 
     @property
     def label(self):
@@ -63,13 +54,14 @@ class StatementRef:
 
 @dataclass
 class Explanation:
-    """The decision for one request, the statement that decided it, and the table."""
+    """The decision for one request, the statement that decided it, the table, and the evaluator's Decision."""
 
     action: str
     resource: str
     decision: str
     deciding: StatementRef | None
     table: pd.DataFrame
+    result: object  # helpers.policy.decision.Decision
 
     @property
     def allowed(self):
@@ -78,12 +70,12 @@ class Explanation:
 
     def summary(self):
         """One sentence: the decision and why."""
-        request = f"{self.action} on {self.resource}"
+        request = f"{self.action or '(no action)'} on {self.resource or '(no resource)'}"
         if self.decision == "allow":
             return f"allow: {request} is allowed by {self.deciding}"
         if self.decision == "explicit deny":
             return f"explicit deny: {request} is denied by {self.deciding} (a Deny beats every Allow)"
-        return f"implicit deny: no statement allows {request}"
+        return f"implicit deny: {request} is not allowed ({self.result.reason})"
 
     def __str__(self):
         """The summary line followed by the table as text."""
@@ -98,21 +90,45 @@ class Explanation:
         return head + self.table._repr_html_()
 
 
-def explain(action, resource, policies=None):
-    """Decide `action` on `resource` under `policies` and explain every statement.
+def explain(action, resource, policies=None, **more):
+    """Decide `action` on `resource` for the role session holding `policies`, and explain every statement.
 
-    `policies` is a dict of name -> document (a dict or JSON text), a list of
-    policy file paths, or None for the article's permission policies.
+    `policies` is a dict of name -> document (a dict or JSON text), a list of policy file
+    paths, or None for the article's permission policies. See the module docstring for `more`.
     """
-    refs = statement_refs(load_policies(policies))
-    rows, matching = [], []
-    for ref in refs:
-        row, applies = _evaluate(ref, action, resource)
-        rows.append(row)
-        if applies:
-            matching.append(ref)
-    decision, deciding = _decide(matching)
-    return Explanation(action, resource, decision, deciding, Table(rows, columns=COLUMNS))
+    documents = load_policies(policies)
+    request = build_request(action, resource, documents, **more)
+    return explanation_of(decide(Request.from_dict(request)), documents)
+
+
+def explanation_of(result, documents=None):
+    """The Explanation of a Decision (`documents`: {name: document} of its identity policies, for the lessons)."""
+    table = Table(rows(result, documents or {}, result.action, result.resource), columns=COLUMNS)
+    return Explanation(result.action, result.resource, WORDS[result.decision], deciding(result), table, result)
+
+
+def build_request(action, resource, documents, principal=SESSION, context=None, **policies):
+    """The evaluator's request: the identity policies `documents`, and the other policies given by keyword."""
+    request = {
+        "action": action or "",
+        "resource": resource or "",
+        "principal": principal,
+        "context": context or {},
+        "identity_policies": list(documents.values()),
+        "policy_names": {"identity_policies": list(documents)},
+    }
+    keys = {
+        "resource_policy": "resource_policy",
+        "boundary": "permission_boundaries",
+        "session_policy": "session_policy",
+    }
+    for name, key in keys.items():
+        if policies.get(name) is not None:
+            document = policies[name]
+            request[key] = [document] if key == "permission_boundaries" else document
+    if policies.get("scps") is not None:
+        request["scps"] = policies["scps"]
+    return request
 
 
 def load_policies(policies=None):
@@ -138,111 +154,78 @@ def _document(name, document):
         raise ValueError(f"policy {name!r} is not valid JSON ({e}); lab.lint(FILE) shows where") from None
 
 
-def statement_refs(documents):
-    """Every statement of every document, in order."""
-    refs = []
-    for name, document in documents.items():
-        statements = document.get("Statement", [])
-        statements = [statements] if isinstance(statements, dict) else statements
-        refs += [StatementRef(name, i, s) for i, s in enumerate(statements, 1)]
-    return refs
+def deciding(result):
+    """The StatementRef of the statement that decided, or None (an implicit deny)."""
+    statement = result.deciding_statement
+    if statement is None or result.decision == "implicitDeny":
+        return None
+    return StatementRef(statement.policy_label, statement.index + 1, statement.sid, statement.effect)
 
 
-def _evaluate(ref, action, resource):
-    """The table row for one statement, and whether it applies to the request."""
-    statement = ref.statement
-    action_ok, action_why = match_action(statement, action)
-    resource_ok, resource_why = match_resource(statement, resource)
-    why = f"{action_why}; {resource_why}"
-    if "Condition" in statement:
-        why += "; Condition not evaluated (assumed to hold)"
-    row = {
-        "policy": ref.policy,
-        "statement": ref.label,
-        "effect": ref.effect,
-        "action matches": _yes(action_ok),
-        "resource matches": _yes(resource_ok),
-        "why": why,
-    }
-    return row, action_ok and resource_ok and ref.effect in ("Allow", "Deny")
+def rows(result, documents, action, resource):
+    """One table row per statement of every policy consulted."""
+    found = []
+    for policy in result.policies:
+        for statement in policy.statements:
+            ref = StatementRef(statement.policy_label, statement.index + 1, statement.sid, statement.effect)
+            written = _statement(documents, statement)
+            found.append(
+                {
+                    "policy": statement.policy_label,
+                    "statement": ref.label,
+                    "effect": statement.effect,
+                    "action matches": _yes(statement.action_matched),
+                    "resource matches": _yes(statement.resource_matched),
+                    "conditions": _conditions(statement),
+                    "why": _why(statement, written, action, resource),
+                }
+            )
+    return found
 
 
-def _decide(matching):
-    """(decision, deciding statement) from the statements that match the request."""
-    for effect, decision in (("Deny", "explicit deny"), ("Allow", "allow")):
-        for ref in matching:
-            if ref.effect == effect:
-                return decision, ref
-    return "implicit deny", None
+def _statement(documents, statement):
+    """The statement as written in its document (for the S3 lesson), or {}."""
+    document = documents.get(statement.policy_label, {})
+    written = as_list(document.get("Statement", [])) if isinstance(document, dict) else []
+    return written[statement.index] if statement.index < len(written) else {}
+
+
+def _conditions(statement):
+    """'-' without conditions, else each condition's verdict."""
+    if not statement.conditions:
+        return "-"
+    return "; ".join(c.describe() for c in statement.conditions)
+
+
+def _why(statement, written, action, resource):
+    """The evaluator's reason, with the lessons a learner needs: S3's ARN kinds, and which parts ignore case."""
+    notes = []
+    actions = [a for a in as_list(written.get("Action", [])) if isinstance(a, str)]
+    if statement.action_matched and any(
+        wildcard_match(a, action, ignore_case=True) and not wildcard_match(a, action) for a in actions
+    ):
+        notes.append("actions ignore case")
+    if not statement.resource_matched:
+        patterns = [p for p in as_list(written.get("Resource", [])) if isinstance(p, str)]
+        notes.append(s3_lesson(patterns, resource))
+        if any(wildcard_match(p, resource, ignore_case=True) for p in patterns):
+            notes.append("ARNs are case-sensitive")
+    notes = [note for note in notes if note]
+    return statement.reason + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def s3_lesson(patterns, resource):
+    """Why an S3 resource misses the patterns when bucket and object ARNs are confused, or ''."""
+    if not resource.startswith("arn:aws:s3:::") or len(patterns) != 1 or not isinstance(patterns[0], str):
+        return ""
+    pattern = patterns[0]
+    if "/" not in resource and pattern.endswith("/*") and wildcard_match(pattern[:-2], resource):
+        return f"bucket ARN does not match {pattern}: that pattern covers the objects inside"
+    if "/" in resource and wildcard_match(pattern, resource.split("/")[0]):
+        return f"object ARN does not match {pattern}: that is the bucket itself; objects need /*"
+    return ""
 
 
 def _yes(flag):
     """'yes' or 'no'."""
     return "yes" if flag else "no"
-
-
-def _first_match(patterns, value, ignore_case):
-    """The first pattern that matches `value`, or None."""
-    return next((p for p in patterns if wildcard_match(p, value, ignore_case)), None)
-
-
-def match_action(statement, action):
-    """(matches?, why) for the statement's Action or NotAction."""
-    if "NotAction" in statement:
-        hit = _first_match(as_list(statement["NotAction"]), action, True)
-        if hit:
-            return False, f"NotAction excludes {action} ({hit})"
-        return True, f"{action} is not excluded by NotAction"
-    if "Action" not in statement:
-        return False, "the statement has no Action"
-    patterns = as_list(statement["Action"])
-    hit = _first_match(patterns, action, True)
-    if hit is None:
-        listed = patterns[0] if len(patterns) == 1 else f"{len(patterns)} actions listed"
-        return False, f"{action} is not in Action ({listed})"
-    if hit == action:
-        return True, f"{action} is listed in Action"
-    if hit.lower() == action.lower():
-        return True, f"{action} matches {hit} (actions ignore case)"
-    return True, f"{action} matches {hit}"
-
-
-def match_resource(statement, resource):
-    """(matches?, why) for the statement's Resource or NotResource."""
-    if "NotResource" in statement:
-        hit = _first_match(as_list(statement["NotResource"]), resource, False)
-        if hit:
-            return False, f"NotResource excludes {resource} ({hit})"
-        return True, f"{resource} is not excluded by NotResource"
-    if "Resource" not in statement:
-        return False, "no Resource: a trust policy says who may assume a role, not what it may do"
-    patterns = as_list(statement["Resource"])
-    hit = _first_match(patterns, resource, False)
-    if hit is None:
-        return False, _resource_miss(resource, patterns)
-    return True, (f"{resource} is listed in Resource" if hit == resource else f"{resource} matches {hit}")
-
-
-def _resource_miss(resource, patterns):
-    """Why `resource` matches none of `patterns`, with the S3 bucket/object lesson."""
-    if len(patterns) > 1:
-        note = _case_note(resource, patterns)
-        return f"{resource} matches none of the {len(patterns)} ARNs{note}"
-    pattern = patterns[0]
-    if _is_s3(resource) and "/" not in resource and pattern.endswith("/*") and wildcard_match(pattern[:-2], resource):
-        return f"bucket ARN does not match {pattern} (that pattern covers the objects inside)"
-    if _is_s3(resource) and "/" in resource and wildcard_match(pattern, resource.split("/")[0]):
-        return f"object ARN does not match {pattern} (that is the bucket itself; objects need /*)"
-    return f"{resource} does not match {pattern}" + _case_note(resource, patterns)
-
-
-def _is_s3(arn):
-    """True for an S3 bucket or object ARN."""
-    return arn.startswith("arn:aws:s3:::")
-
-
-def _case_note(resource, patterns):
-    """' (ARNs are case-sensitive)' when only the case keeps them apart."""
-    if _first_match(patterns, resource, True):
-        return " (ARNs are case-sensitive)"
-    return ""

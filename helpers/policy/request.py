@@ -6,6 +6,10 @@ resource_policy, permission_boundaries, session_policy, scps, rcps,
 endpoint_policies. Only action, resource and principal are required; an absent
 policy key means that kind of policy does not apply. `Request.from_dict(d)`
 raises `RequestError` with a one-line message naming the key at fault.
+
+The lab adds one key of its own, `policy_names`, so that explanations name the
+policies a learner knows ("S3-Wordpress-ut, statement 2"): for any policy key, the
+label of each policy in the same shape (a list of names, or one name).
 """
 
 from dataclasses import dataclass
@@ -25,6 +29,7 @@ OPTIONAL = (
     "scps",
     "rcps",
     "endpoint_policies",
+    "policy_names",
 )
 _STATEMENT_KEYS = {
     "Sid",
@@ -90,6 +95,7 @@ class Request:
     scps: tuple | None  # one tuple of policies per organization level
     rcps: tuple | None
     endpoint_policies: tuple | None
+    names: dict  # policy key -> a label, or a list of labels (or of lists, for scps/rcps)
 
     @property
     def resource_is_pattern(self):
@@ -122,7 +128,15 @@ class Request:
             scps=_levels(data, "scps"),
             rcps=_levels(data, "rcps"),
             endpoint_policies=_optional_policies(data, "endpoint_policies"),
+            names=_names(data.get("policy_names", {})),
         )
+
+
+def _names(names):
+    """The policy_names key: an object of policy key -> label(s)."""
+    if not isinstance(names, dict) or not set(names) <= set(OPTIONAL):
+        raise RequestError("key 'policy_names' must be an object whose keys are policy keys")
+    return names
 
 
 def _check_keys(data):

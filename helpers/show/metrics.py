@@ -1,4 +1,4 @@
-"""The custom CloudWatch metric the instance publishes, read back and plotted (chapter 05).
+"""The custom CloudWatch metric the instance publishes, read back and plotted (chapter 06).
 
 The article's CloudWatch policy (cloudwatch:PutMetricData + ec2:DescribeTags) is
 what an instance needs to publish its own metrics, e.g. memory use, which EC2

@@ -1,4 +1,4 @@
-"""Delete everything the course made, in the order AWS demands (chapter 06).
+"""Delete everything the course made, in the order AWS demands (chapter 10).
 
 AWS refuses to delete a thing something else still uses (DeleteConflict,
 DependencyViolation, BucketNotEmpty), so dependents go before what they depend on:

@@ -178,7 +178,7 @@ def find_instance(name=INSTANCE_NAME):
 
 
 def instance_to_terminate(name=INSTANCE_NAME):
-    """The id of the instance with this Name tag, for terminate-instances (chapter 06); safe to repeat.
+    """The id of the instance with this Name tag, for terminate-instances (chapter 10); safe to repeat.
 
     A live instance: its id. One already terminated (or shutting down): says so and
     returns that id, so terminating and waiting again just confirm it. None at all:
@@ -194,7 +194,7 @@ def instance_to_terminate(name=INSTANCE_NAME):
         return instance_id
     print(
         f"There is no instance named {name}: nothing to terminate. "
-        f"`lab.start(chapter=6)` rebuilds the chapter's starting point."
+        f"`lab.start(chapter=10)` rebuilds the chapter's starting point."
     )
     return None
 
@@ -225,7 +225,7 @@ def launch_instance(name=INSTANCE_NAME):
 
 
 def rebuild(iam=None):
-    """What chapter 05 leaves behind: network, buckets and instance (used by lab.start(chapter=6+)).
+    """What chapter 05 leaves behind: network, buckets and instance (used by lab.start(chapter=6) and later).
 
     `iam` is not needed here: lab.rebuild passes every chapter's step the IAM client.
     """

@@ -23,7 +23,7 @@ FIVE_CALLS = (
 )
 
 
-@checker
+@checker("03-five-calls")
 def check_five_calls(answer):
     """Exercise 03.1: which of FIVE_CALLS the role may make, as {1: True/False, ...}."""
     return check_predictions(answer, FIVE_CALLS)
@@ -59,7 +59,7 @@ def why_not_kept(action):
     return f"{action} is in none of the role's other policies"
 
 
-@checker
+@checker("03-after-detach")
 def check_after_detach(answer):
     """Exercise 03.2: the actions the role keeps if S3-Wordpress-ut is detached, as a list."""
     if isinstance(answer, str) or not hasattr(answer, "__iter__"):

@@ -1,4 +1,4 @@
-"""The prediction beside the real call: does IAM decide as predicted? (chapter 07)
+"""The prediction beside the real call: does IAM decide as predicted? (chapter 09)
 
     predict(action, resource, policies)   how IAM decides, and which statement decides
     compare(action, resource)             one row: the prediction from the role's policies beside
@@ -11,12 +11,14 @@ the role is missing and how to rebuild it, and return None, instead of raising.
 
 import html
 
-from helpers.aws import backend
+from helpers.aws import backend, predictions
 from helpers.course.article import ROLE
+from helpers.course.chapters import chapter_of
 from helpers.course.frames import Table
 from helpers.instance.calls import CALLS, real_call
+from helpers.instance.session import POLICY_SESSION
 from helpers.policy import explain
-from helpers.steps import role_policies
+from helpers.steps import network
 from helpers.steps.iam import role_exists as role_in_account
 
 
@@ -24,20 +26,27 @@ def role_exists(role=ROLE):
     """True if the role is in the account; otherwise print how to rebuild it and return False."""
     if role_in_account(backend.client("iam"), role):
         return True
-    print(f"The role {role} does not exist yet: run `lab.start(chapter=7)` to rebuild the chapter's starting point.")
+    print(
+        f"The role {role} does not exist yet: run `lab.start(chapter={chapter_of('Policy-Playground')})` to rebuild it."
+    )
     return False
 
 
-def predict(action, resource, policies=None, role=ROLE):
-    """How IAM decides `action` on `resource` under `policies` (default: the role's, from the backend).
+def predict(action, resource, policies=None, role=ROLE, session_policy=None):
+    """How IAM decides `action` on `resource`: under `policies` (identity policies only), or by default
+    as the lab would decide the instance's call now -- every policy in force in the account.
 
     None (with a message) when the role's policies are asked for and the role does not exist.
     """
-    if policies is None:
-        if not role_exists(role):
-            return None
-        policies = role_policies.documents(role)
-    return explain.explain(action, resource, policies)
+    if policies is not None:
+        return explain.explain(action, resource, policies)
+    if not role_exists(role):
+        return None
+    found = network.find_instance()
+    name = POLICY_SESSION if session_policy is not None or not found else found["InstanceId"]
+    decision, request = predictions.would_decide(role, name, action, resource, session_policy)
+    names = request["policy_names"]["identity_policies"]
+    return explain.explanation_of(decision, dict(zip(names, request["identity_policies"], strict=True)))
 
 
 def agree(explanation, result):

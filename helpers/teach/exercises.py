@@ -1,4 +1,4 @@
-"""Every chapter's exercises in one place: the checkers the notebooks call, starters and solutions (chapters 01-05).
+"""Every chapter's exercises in one place: the checkers the notebooks call, starters and solutions (chapters 01-06).
 
 A notebook's exercise cell calls `exercises.check_...(answer)`. The checkers live in
 one module per chapter and are imported here by name:
@@ -7,7 +7,8 @@ one module per chapter and are imported here by name:
     chapter 02  helpers.teach.role          check_trust_policy       check_lambda_principal
     chapter 03  helpers.teach.attachment    check_five_calls         check_after_detach
     chapter 04  helpers.teach.profile       check_launch_profile     check_switch_role
-    chapter 05  helpers.teach.verification  check_upload_fix         check_instance_calls
+    chapter 05  helpers.teach.verification  check_instance_calls
+    chapter 06  helpers.teach.denials       check_upload_fix
 
 The keys below name chapter and exercise ("03-five-calls"). STARTERS hold the answer
 each exercise cell begins with (a typical wrong one); SOLUTIONS a correct answer,
@@ -17,14 +18,15 @@ function each exercise cell calls.
 
 import pprint
 
-from helpers.teach import attachment, policies, profile, role, verification
+from helpers.teach import attachment, denials, policies, profile, role, verification
 from helpers.teach.attachment import check_after_detach, check_five_calls
+from helpers.teach.denials import check_upload_fix
 from helpers.teach.policies import check_arns, check_read_only_policy
 from helpers.teach.profile import check_launch_profile, check_switch_role
 from helpers.teach.role import check_lambda_principal, check_trust_policy
-from helpers.teach.verification import check_instance_calls, check_upload_fix
+from helpers.teach.verification import check_instance_calls
 
-CHAPTERS = (policies, role, attachment, profile, verification)
+CHAPTERS = (policies, role, attachment, profile, verification, denials)
 STARTERS = {key: value for chapter in CHAPTERS for key, value in chapter.STARTERS.items()}
 SOLUTIONS = {key: value for chapter in CHAPTERS for key, value in chapter.SOLUTIONS.items()}
 CHECKERS = {key: value for chapter in CHAPTERS for key, value in chapter.CHECKERS.items()}

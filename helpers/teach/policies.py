@@ -92,7 +92,7 @@ def other_read_problems(document):
     return problems
 
 
-@checker
+@checker("01-read-only")
 def check_read_only_policy(answer):
     """Exercise 01.1: a policy that lets its holder list and download ut-wordpress-s3, nothing more."""
     return policy_verdict(
@@ -139,7 +139,7 @@ def object_arn_problem(action, arn):
     return f"{short(action)} acts on objects: {arn} does not match {OBJECT_ARN}"
 
 
-@checker
+@checker("01-arns")
 def check_arns(answer):
     """Exercise 01.2: the Resource each action needs, as {action: ARN}."""
     if not isinstance(answer, dict):

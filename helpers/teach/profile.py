@@ -13,7 +13,7 @@ from helpers.teach.verdicts import checker, correct, not_yet
 NEW_ROLE = "umemoto-new-role"
 
 
-@checker
+@checker("04-launch")
 def check_launch_profile(answer):
     """Exercise 04.1: the value of run-instances' --iam-instance-profile for our role."""
     if not isinstance(answer, str) or "=" not in answer:
@@ -104,7 +104,7 @@ def command_problems(subcommand, options):
     return []
 
 
-@checker
+@checker("04-switch-role")
 def check_switch_role(answer):
     """Exercise 04.2: the commands, in order, that make the profile hold umemoto-new-role instead."""
     if isinstance(answer, str):

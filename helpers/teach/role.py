@@ -69,7 +69,7 @@ def trust_lint_verdict(answer):
     )
 
 
-@checker
+@checker("02-trust")
 def check_trust_policy(answer):
     """Exercise 02.1: repair a trust policy so that EC2 may assume the role."""
     document, verdict = parse_answer(answer)
@@ -94,7 +94,7 @@ def lambda_trust(principal):
     }
 
 
-@checker
+@checker("02-lambda")
 def check_lambda_principal(answer):
     """Exercise 02.2: the Principal of a role that a Lambda function will use."""
     if not isinstance(answer, (dict, str)):
