@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The course's commands: build the environment, open JupyterLab, run the tests.
 
-    python3 tasks.py lab        build .venv if needed, then open JupyterLab on notebooks/
+    python3 tasks.py lab        build .venv if needed, then open JupyterLab at the repository, on chapter 00
+                                (extra arguments go to JupyterLab: python3 tasks.py lab --port 8897 --no-browser)
     python3 tasks.py test       build .venv if needed, then run every test (the CI command)
     python3 tasks.py execute    re-execute every notebook in place (stores fresh outputs)
     python3 tasks.py lock       re-resolve requirements.lock and environment.yml from pyproject.toml
@@ -23,6 +24,11 @@ LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".lock-sha256"
 SKIPPED_PACKAGES = ("rfc3987-syntax", "lark")  # pinned in the lock, not installed in .venv: see ensure_env()
 NOTEBOOKS = ROOT / "notebooks"
+FIRST_NOTEBOOK = "notebooks/00-Introduction.ipynb"
+# JupyterLab's documented way to change a setting's default for one installation: an overrides.json in the
+# application settings directory, <sys.prefix>/share/jupyter/lab/settings/ (`jupyter lab path` shows it).
+LAB_SETTINGS = ROOT / "jupyter" / "overrides.json"
+REPORT = "-rfEs"  # pytest's summary: failures, errors, and why each skipped test skipped
 
 
 def venv_python():
@@ -64,8 +70,18 @@ def ensure_env():
     wanted.write_text("".join(f"{pin}\n" for pin in lock_pins() if pin_name(pin) not in SKIPPED_PACKAGES))
     run(*pip, "--no-deps", "-r", wanted)
     run(*pip, "--no-deps", "-e", ROOT)
+    install_lab_settings()
     write_kernel_config()
     STAMP.write_text(lock_digest())
+
+
+def install_lab_settings():
+    """Copy the course's JupyterLab setting defaults (no news or update pop-ups) into the environment."""
+    target = VENV / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    if not target.exists() or target.read_bytes() != LAB_SETTINGS.read_bytes():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(LAB_SETTINGS.read_bytes())
+    return target
 
 
 def write_kernel_config():
@@ -83,17 +99,33 @@ def in_env(*args, **kwargs):
     run(venv_python(), "-m", *args, cwd=kwargs.pop("cwd", ROOT), **kwargs)
 
 
+def lab_arguments(root=ROOT, extra=()):
+    """`jupyter lab` rooted at `root` (so the policies/ and helpers/ files the text names open), on chapter 00.
+
+    `extra` comes last, so a learner's own --port, --no-browser or even --ServerApp.root_dir wins.
+    """
+    allow_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return [
+        "jupyter",
+        "lab",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}",
+        *allow_root,
+        *extra,
+    ]
+
+
 def lab():
-    """Open JupyterLab on the course's notebooks."""
+    """Open JupyterLab on the course (extra command-line arguments are passed to JupyterLab)."""
     ensure_env()
-    extra = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    in_env("jupyter", "lab", f"--notebook-dir={NOTEBOOKS}", *extra)
+    install_lab_settings()  # also for environments built before the settings existed
+    in_env(*lab_arguments(ROOT, sys.argv[2:]))
 
 
 def test():
-    """Run unit tests, notebooks under strict nbval, and the browser tests."""
+    """Run unit tests, notebooks under strict nbval, and the browser tests (saying why any test skipped)."""
     ensure_env()
-    in_env("pytest", "--nbval", "-p", "no:cacheprovider", *sys.argv[2:])
+    in_env("pytest", "--nbval", "-p", "no:cacheprovider", REPORT, *sys.argv[2:])
 
 
 def execute():

@@ -10,6 +10,7 @@ This is the top of helpers/: it may use every layer below, and none uses it.
 """
 
 import inspect
+import subprocess
 import sys
 from pathlib import Path
 
@@ -62,11 +63,16 @@ def load_magic():
         magics.load_ipython_extension(ipython)
         network.load_ipython_extension(ipython)
         instance_magics.load_ipython_extension(ipython)
-        ipython.set_custom_exc((ClientError, BotoCoreError, LabError), show_aws_error)
+        ipython.set_custom_exc((ClientError, BotoCoreError, LabError, subprocess.CalledProcessError), show_aws_error)
 
 
 def show_aws_error(shell, kind, error, tb, tb_offset=None):
-    """Print an AWS error (or a lab error) raised in a cell as one line plus a hint, not a traceback."""
+    """Print an AWS error, a lab error or a failed shell cell as one line plus a hint, not a traceback."""
+    if issubclass(kind, subprocess.CalledProcessError):
+        message, hint = magics.shell_failure(error)
+        print(f"{kind.__name__}: {message}", file=sys.stderr, flush=True)
+        print(f"Hint: {hint}", flush=True)
+        return
     print(f"{kind.__name__}: {error}", file=sys.stderr, flush=True)
     if issubclass(kind, LabError):
         return

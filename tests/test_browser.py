@@ -1,8 +1,10 @@
 """Every notebook, run as a learner runs it: in JupyterLab, in a real (headless) browser.
 
-JupyterLab starts on 127.0.0.1 with a token, serving a temporary copy of
-notebooks/ and policies/ (so autosave never touches the stored outputs). For
-each `notebooks/NN-Title.ipynb` found at run time, Debian's chromium (driven by
+JupyterLab starts as `python3 tasks.py lab` starts it (tasks.lab_arguments: rooted
+at the course, opening chapter 00, with the course's jupyter/overrides.json as its
+setting defaults), on 127.0.0.1 with a token, serving a temporary copy of
+notebooks/, policies/ and helpers/ (so autosave never touches the stored outputs).
+For each `notebooks/NN-Title.ipynb` found at run time, Debian's chromium (driven by
 PyPI playwright; no browser download) opens it, runs "Run All Cells"
 (`runmenu:run-all`), waits until every code cell has run and the status bar
 says the kernel is Idle, saves a screenshot to artifacts/screenshots/, and checks:
@@ -10,8 +12,24 @@ says the kernel is Idle, saves a screenshot to artifacts/screenshots/, and check
 - no cell produced an error output;
 - pandas tables are rendered as HTML tables, as many as the stored outputs hold;
 - Mermaid diagrams are rendered as images, as many as the stored outputs and
-  Markdown cells hold;
+  Markdown cells hold, and every label in them is drawn at least 11 px high with
+  the window 1280 px wide and the file browser open (see "Label sizes" below);
 - ipywidgets are rendered as widgets (not "Loading widget..." or an error).
+
+Label sizes. JupyterLab shows a Mermaid diagram as an <img> whose source is the
+SVG Mermaid drew, scaled down to fit the output area (CSS max-width: 100%), so the
+text cannot be measured in place. For each image the test loads the same SVG into
+a hidden iframe at exactly the image's rendered width and height, so the browser
+maps the SVG's viewBox onto the same pixels the image shows, and for each text
+node of a label takes its computed font size times the on-screen scale of the
+coordinate system it is drawn in (getScreenCTM of the enclosing <text> or
+<foreignObject>). That product is the label's em size in CSS pixels as the learner
+sees it (the height of the box its letters are drawn in); it must be ≥ 11 px.
+
+Around the notebooks it checks that JupyterLab opens chapter 00 by default
+without the news pop-up, that every file the notebooks name (policies/*.json,
+helpers/...) can be opened from the file browser, and that a Japanese font is
+installed for the screenshots.
 
 In the policy playground (09-Policy-Playground.ipynb) it also changes the action
 widget and checks that the shown decision changes. The playground's contract:
@@ -25,6 +43,7 @@ Without chromium this module is skipped, unless the environment variable CI is
 set: then it fails, so CI never passes without having run it.
 """
 
+import importlib.util
 import json
 import os
 import re
@@ -41,6 +60,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+tasks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tasks)
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 PLAYGROUND = "09-Policy-Playground.ipynb"
@@ -66,11 +88,17 @@ ACTIONS_TO_TRY = [
     "s3:PutObject",
 ]
 
-# JupyterLab settings for the test: every cell stays in the page (no windowing), no news or update pop-ups.
+# The test's own JupyterLab user setting: every cell stays in the page (no windowing). The news and update
+# pop-ups are turned off by the course's jupyter/overrides.json, which the test serves as JupyterLab's
+# application settings (what tasks.py installs into .venv/share/jupyter/lab/settings/).
 SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
 }
+MIN_LABEL_PX = 11
+WINDOW = {"width": 1280, "height": 900}
+COPIED = ("notebooks", "policies", "helpers")
+# Files the notebooks' text names: helpers/... and policies/... paths, and the article's policy files by name.
+NAMED_FILE = re.compile(r"(?<![\w/.])(?:\.\./)?((?:helpers|policies)/[\w/.-]*\w|[\w-]+policy\.json)\b")
 
 ALL_CODE_CELLS_RAN = """() => {
     const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')];
@@ -104,6 +132,44 @@ RENDERED = """() => {
         widgets: document.querySelectorAll(outputs + ' .jupyter-widgets').length,
         widgetProblems: (widgetText.match(/Error displaying widget|Loading widget\\.\\.\\./g) || []).length,
     };
+}"""
+
+
+# For each Mermaid image: its rendered size and the on-screen em size of each label (see "Label sizes" above).
+MERMAID_LABELS = """() => {
+    const found = [];
+    for (const img of document.querySelectorAll('.jp-Notebook .jp-RenderedMermaid img')) {
+        const rect = img.getBoundingClientRect();
+        const source = decodeURIComponent(img.src.slice(img.src.indexOf(',') + 1));
+        const frame = document.createElement('iframe');
+        frame.style.cssText = 'position:fixed;left:0;top:0;border:0;visibility:hidden;'
+            + `width:${Math.ceil(rect.width) + 20}px;height:${Math.ceil(rect.height) + 20}px`;
+        document.body.appendChild(frame);
+        const doc = frame.contentDocument;
+        doc.open();
+        doc.write('<!DOCTYPE html><html><body style="margin:0"></body></html>');
+        doc.close();
+        const svg = doc.importNode(new DOMParser().parseFromString(source, 'image/svg+xml').documentElement, true);
+        svg.setAttribute('width', rect.width);
+        svg.setAttribute('height', rect.height);
+        svg.style.maxWidth = 'none';
+        doc.body.appendChild(svg);
+        const labels = [];
+        const walker = doc.createTreeWalker(svg, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const element = node.parentElement;
+            const host = element.closest('foreignObject') || element.closest('text');
+            const range = doc.createRange();
+            range.selectNodeContents(node);
+            if (!node.textContent.trim() || !host || range.getBoundingClientRect().width === 0) continue;
+            const ctm = host.getScreenCTM();
+            const px = parseFloat(frame.contentWindow.getComputedStyle(element).fontSize) * Math.hypot(ctm.a, ctm.b);
+            labels.push({text: node.textContent.trim(), px: Math.round(px * 10) / 10});
+        }
+        frame.remove();
+        found.push({width: Math.round(rect.width), natural: Math.round(svg.viewBox.baseVal.width), labels});
+    }
+    return found;
 }"""
 
 
@@ -158,8 +224,12 @@ def jupyterlab(tmp_path_factory):
         pytest.skip(reason)
     work = tmp_path_factory.mktemp("browser")
     course = work / "course"
-    shutil.copytree(ROOT / "notebooks", course / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copytree(ROOT / "policies", course / "policies")
+    for folder in COPIED:
+        shutil.copytree(
+            ROOT / folder, course / folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+        )
+    (work / "app-settings").mkdir()
+    shutil.copy(tasks.LAB_SETTINGS, work / "app-settings" / "overrides.json")
     for name, value in SETTINGS.items():
         (work / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
         (work / "settings" / name).write_text(json.dumps(value))
@@ -171,23 +241,18 @@ def jupyterlab(tmp_path_factory):
         IPYTHONDIR=str(work / "ipython"),
         BROWSER="true",
     )
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
+    test_only = [
         "--no-browser",
         "--ip=127.0.0.1",
         f"--port={port}",
         f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={course / 'notebooks'}",
         "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.app_settings_dir={work / 'app-settings'}",
         f"--LabApp.user_settings_dir={work / 'settings'}",
         f"--LabApp.workspaces_dir={work / 'workspaces'}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
+    command = [sys.executable, "-m", *tasks.lab_arguments(course, test_only)]
     log = (work / "jupyterlab.log").open("w")
     server = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -226,7 +291,7 @@ def browser(jupyterlab):
 def page(browser, jupyterlab):
     """A fresh browser page; afterwards every kernel is shut down so the next notebook starts clean."""
     base, token = jupyterlab
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=WINDOW)
     yield context.new_page()
     context.close()
     for session in api(base, token, "/api/sessions") or []:
@@ -256,6 +321,15 @@ def screenshot(page, path):
     target = SCREENSHOTS / f"{path.stem}.png"
     page.screenshot(path=str(target))
     return target
+
+
+def mermaid_labels(page):
+    """Every Mermaid image's labels with their on-screen size, at a 1280-px window with the file browser open."""
+    page.set_viewport_size(WINDOW)
+    page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
+    page.wait_for_function("() => !window.jupyterapp.shell.leftCollapsed", timeout=10_000)
+    page.wait_for_timeout(500)  # let the notebook re-lay out at its narrower width
+    return page.evaluate(MERMAID_LABELS)
 
 
 def settle(page, expected, timeout=30):
@@ -314,13 +388,14 @@ def change_action_and_check_decision(page):
 def test_notebook_runs_and_renders_in_jupyterlab(page, jupyterlab, path):
     base, token = jupyterlab
     expected = expected_renderings(path)
-    page.goto(f"{base}/lab/tree/{path.name}?token={token}&reset")
+    page.goto(f"{base}/lab/tree/notebooks/{path.name}?token={token}&reset")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
     wait_idle(page, timeout=120_000)
     page.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
     page.wait_for_function(ALL_CODE_CELLS_RAN, timeout=600_000, polling=250)
     wait_idle(page, timeout=600_000)
     seen = settle(page, expected)
+    diagrams = mermaid_labels(page)
     screenshot(page, path)
 
     errors = page.evaluate(ERROR_OUTPUTS)
@@ -328,8 +403,66 @@ def test_notebook_runs_and_renders_in_jupyterlab(page, jupyterlab, path):
     assert seen["tables"] >= expected["tables"], f"{path.name}: pandas tables rendered {seen} vs stored {expected}"
     assert seen["mermaidBlocks"] >= expected["mermaid"], f"{path.name}: Mermaid blocks {seen} vs {expected}"
     assert seen["mermaidImages"] >= expected["mermaid"], f"{path.name}: Mermaid not rendered as images: {seen}"
+    small = [
+        f"diagram {n} ({d['width']} px wide, drawn {d['natural']} px): {min(d['labels'], key=lambda x: x['px'])}"
+        for n, d in enumerate(diagrams)
+        if not d["labels"] or min(label["px"] for label in d["labels"]) < MIN_LABEL_PX
+    ]
+    assert not small, (
+        f"{path.name}: Mermaid labels under {MIN_LABEL_PX} px (or none) at 1280 px with the file browser open: {small}"
+    )
     if expected["widgets"]:
         assert seen["widgets"] >= 1 and not seen["widgetProblems"], f"{path.name}: widgets not rendered: {seen}"
     if path.name == PLAYGROUND:
         before, after = change_action_and_check_decision(page)
         assert before != after
+
+
+def test_jupyterlab_opens_chapter_00_without_the_news_pop_up(page, jupyterlab):
+    """`python3 tasks.py lab`'s JupyterLab: chapter 00 opens by default, and no toast asks about Jupyter news."""
+    base, token = jupyterlab
+    page.goto(f"{base}/?token={token}")
+    assert "/lab/tree/notebooks/00-Introduction.ipynb" in page.url
+    # (The notebook earlier tests opened may be restored beside it, from the workspace.)
+    page.wait_for_function(
+        """() => window.jupyterapp && [...window.jupyterapp.shell.widgets('main')]
+            .some(w => w.context && w.context.path === 'notebooks/00-Introduction.ipynb')""",
+        timeout=120_000,
+    )
+    schema = api(base, token, "/lab/api/settings/@jupyterlab/apputils-extension:notification")["schema"]
+    defaults = {key: schema["properties"][key]["default"] for key in ("fetchNews", "checkForUpdates")}
+    assert defaults == {"fetchNews": "false", "checkForUpdates": False}  # jupyter/overrides.json, not JupyterLab's
+    page.wait_for_timeout(3000)  # the news question would be asked shortly after start
+    toasts = page.locator(".Toastify__toast").all_inner_texts()
+    assert not [t for t in toasts if "news" in t.lower()], toasts
+
+
+def files_the_notebooks_name():
+    """Repository paths of the files the notebooks' text names (a bare *policy.json is in policies/)."""
+    named = set()
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text())["cells"]:
+            for name in NAMED_FILE.findall("".join(cell["source"])):
+                named.add(name if "/" in name else f"policies/{name}")
+    return sorted(named)
+
+
+def test_every_file_the_notebooks_name_opens_from_the_file_browser(jupyterlab):
+    base, token = jupyterlab
+    named = files_the_notebooks_name()
+    assert {"policies/s3policy.json", "helpers/aws/moto_gaps.py"} <= set(named), named
+    for name in named:
+        assert (ROOT / name).is_file(), f"the notebooks name {name}, which is not in the repository"
+        assert api(base, token, f"/api/contents/{name}?content=0")["type"] == "file", name
+
+
+def test_screenshots_can_draw_the_articles_japanese_headings():
+    """A CJK font (Debian's fonts-noto-cjk, installed by .ci/run) so chapter 00's headings are not empty boxes."""
+    listed = shutil.which("fc-list") and subprocess.run(
+        ["fc-list", ":lang=ja", "family"], capture_output=True, text=True
+    )
+    if not (listed and listed.stdout.strip()):
+        reason = "no Japanese font is installed (apt-get install -y fonts-noto-cjk); screenshots show boxes"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)

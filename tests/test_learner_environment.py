@@ -9,6 +9,7 @@ stored outputs: same account, same region, same results.
 Notebooks are found at run time, so new chapters are covered automatically.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -140,3 +141,32 @@ def test_notebooks_match_their_outputs_offline_with_a_learners_aws_setup(offline
         f"notebooks failed offline with a learner's AWS setup "
         f"(exit {done.returncode}):\n{done.stdout[-6000:]}\n{done.stderr[-2000:]}"
     )
+
+
+SEPARATE_CLI = """
+import json, subprocess, sys, time
+from helpers import lab
+lab.start(chapter=0)
+child = '''
+import json, sys
+seen = []
+sys.addaudithook(lambda event, args: seen.append(list(map(str, args[1][:2]))) if event == "socket.connect" else None)
+from awscli.clidriver import create_clidriver
+code = create_clidriver().main(["s3", "ls"])
+print(json.dumps({"code": code, "connections": seen}))
+'''
+started = time.monotonic()
+done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
+print(json.dumps({**json.loads(done.stdout), "seconds": time.monotonic() - started, "error": done.stderr.strip()}))
+"""
+
+
+def test_a_separate_cli_started_from_the_lab_fails_fast_offline(offline, tmp_path):
+    """An AWS CLI in a process started from a kernel, with no network at all, fails at once: one refused attempt."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(LEARNER_ENV, HOME=str(tmp_path), PYTHONPATH=str(ROOT))
+    command = [*offline, "sh", "-c", 'ip link set lo up && exec "$@"', "sh", sys.executable, "-c", SEPARATE_CLI]
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["code"] == 255 and report["error"] == 'Failed to connect to proxy URL: "http://127.0.0.1:9"', report
+    assert report["connections"] == [["127.0.0.1", "9"]] and report["seconds"] < 5

@@ -214,3 +214,109 @@ def test_shell_aws_transform_leaves_other_lines_and_cell_magics_alone():
     ]
     cell = ["%%instance\n", "!aws s3 ls\n"]
     assert magics.shell_aws_as_magic(cell) == cell
+    other = ["%%bash --no-raise-error\n", "aws s3 ls\n"]
+    assert magics.shell_aws_as_magic(other) == other
+
+
+def run_in_test_shell(cell, chapter=0):
+    """(result, stdout, stderr, seconds) of one cell run by IPython's test shell after lab.start."""
+    import time
+
+    from IPython.testing.globalipapp import get_ipython
+    from IPython.utils.capture import capture_output
+
+    from helpers import lab
+
+    ipython = get_ipython()
+    lab.start(chapter=chapter)
+    started = time.monotonic()
+    with capture_output() as captured:
+        result = ipython.run_cell(cell)
+    return result, captured.stdout, captured.stderr, time.monotonic() - started
+
+
+@pytest.mark.parametrize("magic", ["%%bash", "%%sh", "%%script bash", "%%script /bin/sh"])
+def test_a_shell_cell_of_aws_commands_runs_in_the_lab_with_a_note(magic):
+    cell = f"{magic}\n# who am I?\naws sts \\\n    get-caller-identity\n"
+    result, out, err, seconds = run_in_test_shell(cell)
+    assert result.success and seconds < 2
+    assert out.startswith(magics.SHELL_CELL_NOTE)
+    assert '"Account": "123456789012"' in out and "Traceback" not in out + err
+
+
+def test_an_aws_bash_cell_fails_at_once_in_one_line():
+    """`aws s3 ls` in a %%bash cell with another command reaches the shell's `aws`, which explains and stops."""
+    from helpers.aws import sandbox
+
+    result, out, err, seconds = run_in_test_shell("%%bash\necho listing\naws s3 ls\n")
+    assert not result.success and seconds < 2
+    assert out.splitlines()[0] == "listing"
+    assert err.splitlines() == [
+        sandbox.SHIM_NOTE,
+        "CalledProcessError: the shell cell ended with exit status 1 (what it printed, if anything, is above).",
+    ]
+    assert out.splitlines()[-1].startswith("Hint: AWS CLI commands reach the lab's emulated account only as %aws")
+    assert "Traceback" not in out + err
+
+
+def test_a_failing_shell_cell_without_aws_is_one_line_too():
+    result, out, err, _ = run_in_test_shell("%%bash\nfalse\n")
+    assert not result.success and "Traceback" not in out + err
+    assert err.strip() == (
+        "CalledProcessError: the shell cell ended with exit status 1 (what it printed, if anything, is above)."
+    )
+    assert out.strip() == "Hint: run the failing line on its own to see which command failed and why."
+
+
+def test_shell_aws_lines_are_quick_and_bare_aws_in_a_shell_line_meets_the_shim():
+    from helpers.aws import sandbox
+
+    result, out, err, seconds = run_in_test_shell("!aws s3 ls")
+    assert result.success and seconds < 2 and out.startswith(magics.SHELL_AWS_NOTE)
+    result, out, err, seconds = run_in_test_shell("!echo first; aws s3 ls")
+    assert seconds < 2 and out.splitlines() == ["first", sandbox.SHIM_NOTE]
+
+
+def test_subprocess_aws_with_check_fails_in_one_line():
+    from helpers.aws import sandbox
+
+    cell = "import subprocess\ndone = subprocess.run(['aws', 's3', 'ls'], capture_output=True, text=True)\n"
+    cell += "print(done.returncode, done.stderr)\nsubprocess.run(['aws', 's3', 'ls'], check=True)"
+    result, out, err, seconds = run_in_test_shell(cell)
+    assert not result.success and seconds < 2
+    assert out.splitlines()[0] == f"1 {sandbox.SHIM_NOTE}"
+    assert err.strip().startswith("CalledProcessError: `aws s3 ls` ended with exit status 1")
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    "script,only",
+    [
+        ("aws s3 ls\n", True),
+        ("# comment\n\naws iam list-roles --query 'Roles[].RoleName | [0]'\n", True),
+        ("aws iam get-role \\\n  --role-name r\naws s3 ls\n", True),
+        ("aws s3 ls | grep x\n", False),
+        ("aws s3 ls > out.txt\n", False),
+        ("aws s3 ls && echo ok\n", False),
+        ("aws s3 ls $(echo s3://b)\n", False),
+        ("echo hi\naws s3 ls\n", False),
+        ("X=1 aws s3 ls\n", False),
+        ("aws iam get-role --role-name 'unclosed\n", False),
+        ("# only a comment\n", False),
+    ],
+)
+def test_only_whole_aws_commands_make_a_shell_cell_run_as_aws(script, only):
+    assert magics.only_aws(script) is only
+    lines = ["%%bash\n", *script.splitlines(keepends=True)]
+    assert (magics.shell_aws_as_magic(lines)[0] == "%%aws_from_shell\n") is only
+
+
+def test_a_shell_cell_running_the_cli_as_a_module_gets_the_aws_hint():
+    import sys
+    import time
+
+    started = time.monotonic()
+    result, out, err, _ = run_in_test_shell(f"%%bash\n{sys.executable} -m awscli s3 ls\n")
+    assert not result.success and time.monotonic() - started < 5
+    assert 'Failed to connect to proxy URL: "http://127.0.0.1:9"' in err and "Traceback" not in out + err
+    assert "exit status 255" in err and "only as %aws or %%aws" in out

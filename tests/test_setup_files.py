@@ -1,6 +1,8 @@
 """The project's own set-up files agree with each other."""
 
 import importlib.util
+import json
+import os
 import re
 import subprocess
 import sys
@@ -71,3 +73,68 @@ def test_tasks_help_and_unknown_commands():
     wrong = subprocess.run([sys.executable, "tasks.py", "labb"], cwd=ROOT, capture_output=True, text=True)
     assert wrong.returncode == 1
     assert wrong.stderr.startswith("tasks.py: unknown command 'labb'; choose one of: lab, test,")
+
+
+@pytest.fixture
+def commands(monkeypatch, tmp_path):
+    """The commands tasks.py would run (nothing is run; the environment counts as built, in tmp_path)."""
+    ran = []
+    assert tasks.VENV.resolve() != (tmp_path / "venv").resolve()
+    monkeypatch.setattr(tasks, "ensure_env", lambda: None)
+    monkeypatch.setattr(tasks, "VENV", tmp_path / "venv")
+    monkeypatch.setattr(tasks, "run", lambda *args, **kwargs: ran.append([str(a) for a in args]))
+    return ran
+
+
+def test_lab_passes_extra_arguments_to_jupyterlab_rooted_at_the_repository(commands, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["tasks.py", "lab", "--port", "8897", "--no-browser"])
+    tasks.lab()
+    (command,) = commands
+    assert command[1:4] == ["-m", "jupyter", "lab"] and command[-3:] == ["--port", "8897", "--no-browser"]
+    assert f"--ServerApp.root_dir={ROOT}" in command
+    assert "--LabApp.default_url=/lab/tree/notebooks/00-Introduction.ipynb" in command
+    assert (ROOT / tasks.FIRST_NOTEBOOK).is_file()
+
+
+def test_the_course_settings_are_installed_where_jupyterlab_reads_overrides(commands, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["tasks.py", "lab"])
+    tasks.lab()
+    target = tasks.VENV / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert target.read_bytes() == tasks.LAB_SETTINGS.read_bytes()
+    assert tasks.install_lab_settings() == target  # again: nothing changes
+
+
+def test_the_course_settings_are_valid_jupyterlab_settings():
+    """Each override names a real plugin setting of the installed JupyterLab, with a value its schema allows."""
+    schemas = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas"
+    overrides = json.loads(tasks.LAB_SETTINGS.read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
+    for plugin, values in overrides.items():
+        package, name = plugin.split(":")
+        schema = json.loads((schemas / package / f"{name}.json").read_text())["properties"]
+        for key, value in values.items():
+            allowed = [choice["const"] for choice in schema[key].get("oneOf", [])]
+            assert value in allowed if allowed else isinstance(value, {"boolean": bool}[schema[key]["type"]])
+
+
+def test_the_test_command_says_why_tests_skipped(commands, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["tasks.py", "test", "tests/test_magic.py"])
+    tasks.test()
+    assert commands[0][-2:] == ["-rfEs", "tests/test_magic.py"]
+
+
+def test_skipped_browser_and_namespace_tests_print_why(tmp_path):
+    """Without chromium and unshare (an empty PATH) and outside CI, the summary names what is missing."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PATH"] = str(tmp_path)
+    modules = ["tests/test_browser.py", "tests/test_learner_environment.py"]
+    command = [sys.executable, "-m", "pytest", *modules, "-p", "no:cacheprovider", "-q", tasks.REPORT]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:]
+    skipped = [line for line in done.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert any("Debian's chromium is not installed" in line for line in skipped), done.stdout[-3000:]
+    assert any("Linux network namespaces are unavailable here" in line for line in skipped), done.stdout[-3000:]
+
+
+def test_ci_installs_the_fonts_the_screenshots_need():
+    assert "missing+=(fonts-noto-cjk)" in (ROOT / ".ci" / "run").read_text()

@@ -56,3 +56,43 @@ def test_diagram_labels_escape_double_quotes():
     from helpers.show import diagrams
 
     assert diagrams._node("n", 'say "hi"') == '    n["say #quot;hi#quot;"]'
+
+
+def test_tables_show_whole_cells_and_no_index(capsys):
+    """Long ARNs are shown whole (pandas would cut them after 50 characters), and row numbers not at all."""
+    import pandas as pd
+
+    lab.start(chapter=2)
+    table = tables.policies()
+    arn = "arn:aws:iam::123456789012:policy/CloudWatch-Wordpress-ut"
+    assert isinstance(table, pd.DataFrame) and len(table) == 2
+    text, page = repr(table), table._repr_html_()
+    assert pd.DataFrame(table)._repr_html_().count("...") > 0  # what a plain DataFrame would show
+    assert arn in text and f"<td>{arn}</td>" in page and "..." not in text + page
+    assert text.splitlines()[0].split() == list(table.columns)  # no index column before the names
+    assert "<tbody>\n    <tr>\n      <td>" in page and "<th>0</th>" not in page
+    assert 'class="dataframe"' in page
+
+
+def test_what_is_made_from_a_table_is_shown_whole_too(capsys):
+    from helpers.course.frames import Table
+
+    lab.start(chapter=2)
+    table = tables.policies()
+    for derived in (table[table["AttachmentCount"] == 0], table.sort_values("PolicyName"), table.copy()):
+        assert type(derived) is Table
+    assert repr(Table(columns=["Kind", "Name or id"])) == "(no rows; columns: Kind, Name or id)"
+
+
+def test_the_playground_and_the_explainer_tables_are_whole(capsys):
+    from helpers.course.frames import Table
+    from helpers.policy import explain
+    from helpers.teach import compare
+
+    lab.start(chapter=7)
+    compared = compare.predict_and_call("s3:PutObject", "arn:aws:s3:::ut-wordpress-s3/test.txt")
+    assert type(compared) is Table and compared["agree"].tolist() == ["yes"]
+    result = explain.explain("s3:GetObject", "arn:aws:s3:::ut-wordpress-s3/a-rather-long-object-key-name.txt")
+    assert type(result.table) is Table
+    why = result.table["why"].tolist()
+    assert max(map(len, why)) > 50 and all(w in str(result) and w in result._repr_html_() for w in why)

@@ -4,6 +4,22 @@ The emulated backend must never read real credentials or reach a real endpoint,
 whatever the learner's shell, profile or config files say. `isolate()` removes
 every AWS_* setting from this process and installs fake keys, a fixed region and
 empty config files instead.
+
+It also settles what a separate process started from the kernel meets (a `%%bash`
+cell, a `!` line, `subprocess`): the emulated account lives only inside the kernel,
+so such a process can never see it, and must not reach the network instead.
+
+- `aws` is a tiny script first on PATH (in the kernel's scratch folder) that prints
+  one line pointing to `%aws` and exits with status 1, at once;
+- any other HTTP client (`python -m awscli`, boto3, pip, curl) is sent to a proxy on
+  a closed local port (127.0.0.1:9, the discard port), so it is refused at once;
+  localhost is left direct (NO_PROXY). moto inside the kernel is unaffected: it
+  answers every boto3 request before any connection is made;
+- a separate botocore makes one attempt only (AWS_MAX_ATTEMPTS=1), instead of
+  retrying the refused connection with back-off for ~8 s. That setting is given to
+  separate processes only (os.putenv: in the process environment they inherit, not
+  in os.environ), because inside the kernel it would change every error the CLI
+  prints ("... operation (reached max retries: 0): ...").
 """
 
 import atexit
@@ -18,8 +34,19 @@ FAKE_ACCESS_KEY = "testing"
 FAKE_SECRET_KEY = "testing"
 REGION = "ap-northeast-1"  # Tokyo: the article's AMI id and setting
 
-# Settings outside the AWS_* namespace that boto3 or the CLI would also read.
-OTHER_SETTINGS = ("BOTO_CONFIG", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+# Settings outside the AWS_* namespace that boto3, the CLI or another HTTP client would also read.
+PROXY_SETTINGS = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+OTHER_SETTINGS = ("BOTO_CONFIG", *PROXY_SETTINGS, "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy")
+CHILDREN_ONLY = {"AWS_MAX_ATTEMPTS": "1"}  # see the module docstring
+CLOSED_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens there, so a connection is refused at once
+DIRECT = "localhost,127.0.0.1,::1"
+
+SHIM_NOTE = (
+    "aws: not run. This separate AWS CLI cannot see the lab's emulated account, which lives only "
+    "inside the notebook's kernel; write the command as %aws ... (or a %%aws cell) instead."
+)
+SHIM_POSIX = f"#!/bin/sh\ncat >&2 <<'NOTE'\n{SHIM_NOTE}\nNOTE\nexit 1\n"
+SHIM_WINDOWS = f"@echo {SHIM_NOTE.replace('%', '%%')} 1>&2\r\n@exit /b 1\r\n"
 
 _scratch = None
 
@@ -86,12 +113,34 @@ def awscli_data_path():
     return str(Path(importlib.util.find_spec("awscli").submodule_search_locations[0]) / "data")
 
 
+def shim_folder():
+    """A folder holding the `aws` that separate processes find first on PATH (written if missing)."""
+    folder = scratch_folder() / "bin"
+    folder.mkdir(exist_ok=True)
+    name, text = ("aws.cmd", SHIM_WINDOWS) if os.name == "nt" else ("aws", SHIM_POSIX)
+    shim = folder / name
+    if not shim.exists() or shim.read_text() != text:
+        shim.write_text(text)
+        shim.chmod(0o700)
+    return folder
+
+
+def path_with_shim_first(path, folder):
+    """PATH with `folder` first, and only once (isolate runs at every lab.start)."""
+    others = [entry for entry in path.split(os.pathsep) if entry and entry != str(folder)]
+    return os.pathsep.join([str(folder), *others])
+
+
 def isolate(region=REGION):
     """Replace every AWS setting of this process with fakes; return what was removed."""
     removed = sorted(k for k in os.environ if k.startswith("AWS_") or k in OTHER_SETTINGS)
     for key in removed:
         del os.environ[key]
     folder = empty_config_dir()
+    os.environ.update(dict.fromkeys(PROXY_SETTINGS, CLOSED_PROXY), NO_PROXY=DIRECT, no_proxy=DIRECT)
+    os.environ["PATH"] = path_with_shim_first(os.environ.get("PATH", ""), shim_folder())
+    for key, value in CHILDREN_ONLY.items():
+        os.putenv(key, value)
     os.environ.update(
         AWS_ACCESS_KEY_ID=FAKE_ACCESS_KEY,
         AWS_SECRET_ACCESS_KEY=FAKE_SECRET_KEY,

@@ -6,7 +6,8 @@ article's role session holding `policies` (its identity-based policies), and key
 arguments add what else may be in force: `context` (condition keys and values),
 `resource_policy`, `boundary`, `session_policy`, `scps` (one list per organization
 level), `principal`. Conditions are evaluated; the result names the deciding statement
-and has a pandas table with one row per statement and why it applied or not, plus the
+and has a table (a helpers.course.frames.Table: a DataFrame shown with whole cells and no
+index) with one row per statement and why it applied or not, plus the
 article's S3 lesson where it applies (object actions need bucket/*, bucket actions the
 bare bucket ARN).
 """
@@ -20,6 +21,7 @@ import pandas as pd
 
 from helpers.course.article import EMULATED_ACCOUNT, POLICY_DIR, ROLE
 from helpers.course.errors import LabError
+from helpers.course.frames import Table
 from helpers.policy.evaluate import decide
 from helpers.policy.matching import as_list, wildcard_match
 from helpers.policy.request import Request, RequestError
@@ -78,7 +80,7 @@ class Explanation:
 
     def __str__(self):
         """The summary line followed by the table as text."""
-        return f"{self.summary()}\n{self.table.to_string(index=False)}"
+        return f"{self.summary()}\n{self.table!r}"
 
     __repr__ = __str__
 
@@ -86,7 +88,7 @@ class Explanation:
         """The summary line (decision in colour) and the table, for notebooks."""
         decision, _, rest = self.summary().partition(": ")
         head = f'<p><b style="color:{COLOURS[decision]}">{html.escape(decision)}</b>: {html.escape(rest)}</p>'
-        return head + self.table.to_html(index=False)
+        return head + self.table._repr_html_()
 
 
 def explain(action, resource, policies=None, **more):
@@ -111,7 +113,7 @@ def explain(action, resource, policies=None, **more):
 
 def explanation_of(result, documents=None):
     """The Explanation of a Decision (`documents`: {name: document} of its identity policies, for the lessons)."""
-    table = pd.DataFrame(rows(result, documents or {}, result.action, result.resource), columns=COLUMNS)
+    table = Table(rows(result, documents or {}, result.action, result.resource), columns=COLUMNS)
     return Explanation(result.action, result.resource, WORDS[result.decision], deciding(result), table, result)
 
 

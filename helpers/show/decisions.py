@@ -9,10 +9,10 @@ resource, principal and conditions matched, and why.
 
 import html
 
-import pandas as pd
 from IPython.display import HTML, display
 
 from helpers.aws import decisions
+from helpers.course.frames import Table
 from helpers.show.diagrams import mermaid
 
 # AWS's order of evaluation (the evaluator's step names) -> the question each step asks.
@@ -97,9 +97,9 @@ def _style(step, result):
 
 
 def statement_table(result):
-    """One row per statement of every policy consulted, and why it applied or not."""
+    """One row per statement of every policy consulted, and why it applied or not (whole cells, no index)."""
     rows = [_row(statement) for policy in result.policies for statement in policy.statements]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return Table(rows, columns=COLUMNS)
 
 
 def _row(statement):

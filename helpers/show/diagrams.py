@@ -2,12 +2,20 @@
 
 JupyterLab 4.1+ renders a ```mermaid fenced block inside Markdown output as a
 picture; we emit Markdown (not raw text/vnd.mermaid) so stored outputs stay text.
+
+Legibility: JupyterLab shows the picture as an <img> no wider than the output area
+(CSS max-width: 100%, whatever Mermaid's useMaxWidth says), about 830 px at a
+1280-px window with the file browser open. Mermaid draws 16 px text, so a diagram
+wider than ~1100 px is shrunk below 12 px on screen. So flowcharts run top to bottom
+(their width is then one rank of nodes, not the whole chain), and the verification
+sequence is split in two, with short lines and tighter actor spacing
+(tests/test_browser.py measures every label at ≥ 11 px).
 """
 
 from IPython.display import Markdown
 
 from helpers.aws import backend
-from helpers.course.article import BUCKET, INSTANCE_NAME, KEY_NAME, PROFILE
+from helpers.course.article import BUCKET, INSTANCE_NAME, KEY_NAME, PROFILE, ROLE
 from helpers.policy.documents import as_document, trusted_principals
 from helpers.show import tables
 from helpers.steps import network
@@ -27,7 +35,7 @@ def _node(key, label):
 def article_flow():
     """The article's plan: two policies -> one role -> instance profile -> EC2 -> CloudWatch and S3."""
     return mermaid("""
-flowchart LR
+flowchart TB
     cw["Policy CloudWatch-Wordpress-ut<br/>cloudwatch:PutMetricData, ec2:DescribeTags"]
     s3p["Policy S3-Wordpress-ut<br/>read/write ut-wordpress-s3"]
     role["Role umemoto-wordpress-role<br/>trusts ec2.amazonaws.com"]
@@ -59,7 +67,7 @@ def role_policies(role_name):
     """A role, the principals it trusts and the policies attached to it, with their actions."""
     iam = backend.client("iam")
     role = iam.get_role(RoleName=role_name)["Role"]
-    lines = ["flowchart LR", _node("role", f"Role {role_name}")]
+    lines = ["flowchart TB", _node("role", f"Role {role_name}")]
     for number, principal in enumerate(trusted_principals(as_document(role["AssumeRolePolicyDocument"]))):
         lines += [_node(f"t{number}", principal), f"    t{number} -- may assume --> role"]
     lines += _policy_lines(role_name)
@@ -79,7 +87,7 @@ def _policy_lines(role_name, parent="role"):
 def instance_profile(profile_name):
     """Instance profile -> role -> policies, as the backend has them now."""
     profile = backend.client("iam").get_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]
-    lines = ["flowchart LR", _node("prof", f"Instance profile {profile_name}")]
+    lines = ["flowchart TB", _node("prof", f"Instance profile {profile_name}")]
     for role in profile["Roles"]:
         lines += [_node("role", f"Role {role['RoleName']}"), "    prof -- holds --> role"]
         lines += _policy_lines(role["RoleName"])
@@ -93,10 +101,10 @@ def instance_network(name=INSTANCE_NAME):
     """The instance in its network, with the profile, role and what the role reaches (chapter 05)."""
     found = network.find_instance(name)
     if found is None:
-        return mermaid(f'flowchart LR\n    none["no instance named {name}"]')
+        return mermaid(f'flowchart TB\n    none["no instance named {name}"]')
     profile = found.get("IamInstanceProfile", {}).get("Arn", "(no profile)").split("/")[-1]
     return mermaid(f"""
-flowchart LR
+flowchart TB
     you["You (administrator's PC)"]
     igw["Internet gateway"]
     subgraph vpc["VPC {network.VPC_CIDR}"]
@@ -119,25 +127,37 @@ flowchart LR
 """)
 
 
+# Tighter than Mermaid's defaults (actorMargin 50, width 150), so five participants fit the output area.
+SEQUENCE_INIT = '%%{init: {"sequence": {"actorMargin": 20, "width": 100}}}%%'
+
+
 def verification_sequence(session=None):
-    """What happened in chapter 05, as a Mermaid sequence diagram."""
+    """What happened in chapter 05, as two Mermaid sequence diagrams: the launch, then one call."""
     instance_id = session.instance_id if session else "i-..."
-    return mermaid(f"""
+    instance = f"participant I as Instance {INSTANCE_NAME}<br/>{instance_id}"
+    launch = f"""{SEQUENCE_INIT}
 sequenceDiagram
-    participant You as You (notebook, administrator)
+    participant You as You<br/>(administrator)
     participant EC2
     participant IAM
     participant STS
-    participant I as Instance iamrole-test ({instance_id})
-    participant S3
-    You->>EC2: run-instances --iam-instance-profile Name={PROFILE}
-    EC2->>IAM: profile → role umemoto-wordpress-role. Does its trust policy allow ec2.amazonaws.com?
+    {instance}
+    You->>EC2: run-instances with<br/>instance profile<br/>{PROFILE}
+    EC2->>IAM: profile → role<br/>{ROLE}:<br/>does its trust policy<br/>allow ec2.amazonaws.com?
     IAM-->>EC2: yes
-    EC2->>STS: AssumeRole(role, session name {instance_id})
-    STS-->>EC2: temporary key id, secret, session token
-    EC2-->>I: credentials via instance metadata (169.254.169.254)
-    I->>S3: PutObject test.txt, signed with the temporary keys
-    S3->>IAM: may assumed-role/umemoto-wordpress-role/{instance_id} do s3:PutObject on ut-wordpress-s3/test.txt?
-    IAM-->>S3: allowed by S3-Wordpress-ut (anything not allowed: AccessDenied)
-    S3-->>I: upload: ./test.txt to s3://ut-wordpress-s3/test.txt
-""")
+    EC2->>STS: AssumeRole(role, session<br/>{instance_id})
+    STS-->>EC2: temporary key id,<br/>secret, session token
+    EC2-->>I: credentials via instance<br/>metadata 169.254.169.254"""
+    call = f"""{SEQUENCE_INIT}
+sequenceDiagram
+    {instance}
+    participant S3
+    participant IAM
+    I->>S3: PutObject test.txt, signed<br/>with the temporary keys
+    S3->>IAM: may assumed-role/<br/>{ROLE}/<br/>{instance_id}<br/>do s3:PutObject on<br/>{BUCKET}/test.txt?
+    IAM-->>S3: allowed by S3-Wordpress-ut<br/>(anything else: AccessDenied)
+    S3-->>I: upload: ./test.txt to<br/>s3://{BUCKET}/test.txt"""
+    return Markdown(
+        f"**1. The launch:** EC2 obtains the role's credentials for the instance.\n\n```mermaid\n{launch}\n```\n\n"
+        f"**2. A call:** the instance uses them, and IAM decides.\n\n```mermaid\n{call}\n```"
+    )

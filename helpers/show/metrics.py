@@ -9,9 +9,8 @@ only publish: reading the metric back is done here as the administrator.
 import datetime as dt
 import logging
 
-import pandas as pd
-
 from helpers.aws import backend
+from helpers.course.frames import Table
 
 NAMESPACE = "IAMRoleLab"  # custom namespaces must not start with "AWS/"
 METRIC = "MemoryUtilization"
@@ -40,7 +39,7 @@ def read_back(instance_name, minutes=60):
     )["Datapoints"]
     points = sorted(points, key=lambda p: p["Timestamp"])
     rows = [{"Minute": n, "Average": p["Average"], "Unit": p["Unit"]} for n, p in enumerate(points)]
-    return pd.DataFrame(rows, columns=["Minute", "Average", "Unit"])
+    return Table(rows, columns=["Minute", "Average", "Unit"])
 
 
 def plot(frame, instance_name):

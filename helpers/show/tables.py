@@ -2,13 +2,13 @@
 
 Every function asks the backend afresh, so a table always shows what exists now,
 never what we assume was created. Columns avoid values that change on every run
-(dates, request ids) so stored outputs stay comparable.
+(dates, request ids) so stored outputs stay comparable. Each returns a
+helpers.course.frames.Table: a DataFrame shown with whole cells (full ARNs) and no index.
 """
-
-import pandas as pd
 
 from helpers.aws import backend
 from helpers.course.article import INSTANCE_NAME
+from helpers.course.frames import Table
 from helpers.policy.documents import as_document, statements_of, trusted_principals
 from helpers.policy.matching import as_list
 from helpers.steps import network, role_policies
@@ -35,7 +35,7 @@ def policies():
                 "Tags": _tags(tags),
             }
         )
-    return pd.DataFrame(rows, columns=["PolicyName", "Arn", "DefaultVersionId", "AttachmentCount", "Tags"])
+    return Table(rows, columns=["PolicyName", "Arn", "DefaultVersionId", "AttachmentCount", "Tags"])
 
 
 def policy_document(policy_name):
@@ -68,7 +68,7 @@ def statement_rows(document, policy_name=""):
 
 def statements(policy_name):
     """The statements of one managed policy, as the backend stores it."""
-    return pd.DataFrame(statement_rows(policy_document(policy_name), policy_name))
+    return Table(statement_rows(policy_document(policy_name), policy_name))
 
 
 def roles():
@@ -89,14 +89,14 @@ def roles():
                 "Tags": _tags(tags),
             }
         )
-    return pd.DataFrame(rows, columns=["RoleName", "Arn", "RoleId", "TrustedPrincipals", "TrustedActions", "Tags"])
+    return Table(rows, columns=["RoleName", "Arn", "RoleId", "TrustedPrincipals", "TrustedActions", "Tags"])
 
 
 def attached_policies(role_name):
     """The managed policies attached to a role."""
     iam = backend.client("iam")
     attached = iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"]
-    return pd.DataFrame(attached, columns=["PolicyName", "PolicyArn"])
+    return Table(attached, columns=["PolicyName", "PolicyArn"])
 
 
 def role_permissions(role_name):
@@ -104,7 +104,7 @@ def role_permissions(role_name):
     rows = []
     for name, document in role_policies.documents(role_name).items():
         rows += statement_rows(document, name)
-    return pd.DataFrame(rows, columns=["Policy", "Statement", "Effect", "Action", "Resource"])
+    return Table(rows, columns=["Policy", "Statement", "Effect", "Action", "Resource"])
 
 
 def instance_profiles():
@@ -121,7 +121,7 @@ def instance_profiles():
                 "Roles": ", ".join(roles_in) or "(none)",
             }
         )
-    return pd.DataFrame(rows, columns=["InstanceProfileName", "Arn", "InstanceProfileId", "Roles"])
+    return Table(rows, columns=["InstanceProfileName", "Arn", "InstanceProfileId", "Roles"])
 
 
 def network_table():
@@ -155,7 +155,7 @@ def network_table():
         rows.append(("Security group", network.SG_NAME, g["GroupId"], "in: " + rules))
     for k in ec2.describe_key_pairs()["KeyPairs"]:
         rows.append(("Key pair", k["KeyName"], k["KeyPairId"], k.get("KeyType", "")))
-    return pd.DataFrame(rows, columns=["Resource", "Name", "Id", "Detail"])
+    return Table(rows, columns=["Resource", "Name", "Id", "Detail"])
 
 
 def instances_table(name=INSTANCE_NAME):
@@ -170,7 +170,7 @@ def instances_table(name=INSTANCE_NAME):
         }
         for i in network.instances(name, states=None)
     ]
-    return pd.DataFrame(rows, columns=["InstanceId", "State", "PrivateIpAddress", "InstanceProfileArn", "Tags"])
+    return Table(rows, columns=["InstanceId", "State", "PrivateIpAddress", "InstanceProfileArn", "Tags"])
 
 
 def inventory():
@@ -188,4 +188,4 @@ def inventory():
         for g in ec2.describe_internet_gateways(Filters=network.by_name(network.IGW_NAME))["InternetGateways"]
     ]
     rows += [("Key pair", k["KeyName"]) for k in ec2.describe_key_pairs()["KeyPairs"]]
-    return pd.DataFrame(rows, columns=["Kind", "Name or id"])
+    return Table(rows, columns=["Kind", "Name or id"])

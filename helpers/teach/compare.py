@@ -11,11 +11,10 @@ the role is missing and how to rebuild it, and return None, instead of raising.
 
 import html
 
-import pandas as pd
-
 from helpers.aws import backend, predictions
 from helpers.course.article import ROLE
 from helpers.course.chapters import chapter_of
+from helpers.course.frames import Table
 from helpers.instance.calls import CALLS, real_call
 from helpers.instance.session import POLICY_SESSION
 from helpers.policy import explain
@@ -74,34 +73,12 @@ def compare(action, resource=None, role=ROLE):
     }
 
 
-class Comparison:
-    """Rows of prediction beside real call, shown in full (no truncated cells) in notebooks."""
-
-    def __init__(self, rows):
-        """Keep the rows as a pandas DataFrame (`.frame`)."""
-        self.frame = pd.DataFrame(rows)
-
-    def __getitem__(self, column):
-        """One column of the table."""
-        return self.frame[column]
-
-    def __repr__(self):
-        """The whole table as text."""
-        with pd.option_context("display.max_colwidth", None, "display.width", 250):
-            return self.frame.to_string(index=False)
-
-    def _repr_html_(self):
-        """The whole table as HTML."""
-        with pd.option_context("display.max_colwidth", None):
-            return self.frame.to_html(index=False)
-
-
 def predict_and_call(action=None, resource=None, role=ROLE):
-    """A table comparing prediction and real call: for one action, or every supported one."""
+    """A table comparing prediction and real call (whole cells, no index): for one action, or every supported one."""
     if not role_exists(role):
         return None
     pairs = [(action, resource)] if action else [(a, None) for a in CALLS]
-    return Comparison([compare(a, r, role) for a, r in pairs])
+    return Table([compare(a, r, role) for a, r in pairs])
 
 
 def decision_html(explanation):
