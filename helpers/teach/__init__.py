@@ -1,0 +1,1 @@
+"""Teaching helpers: exercises, their checkers and the progress board client."""

@@ -1,0 +1,216 @@
+"""Start and stop the class hub (JupyterHub + configurable-http-proxy), for the launcher, tests and the load test.
+
+    hub = Hub(state=Path("/srv/iamlab"), port=8000)
+    hub.start()          # checks, handout, instructor password, then jupyterhub; waits until it answers
+    hub.api("POST", "/users/alice/server")
+    hub.stop()           # the hub, its proxy and services, every learner's server
+
+The hub runs in its own process group; stop() ends it with SIGTERM (JupyterHub then
+stops learners' servers, which run in sessions of their own), then SIGKILL, then
+kills whatever the named learners still run.
+"""
+import dbm
+import importlib.util
+import json
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKSHOP = ROOT / "workshop"
+PROXY = WORKSHOP / "node_modules" / ".bin" / "configurable-http-proxy"
+JUPYTERHUB = ROOT / ".venv" / "bin" / "jupyterhub"
+
+
+class HubError(Exception):
+    """A problem the instructor can fix, said in one line."""
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def check_port(ip, port):
+    """Raise HubError if ip:port is taken."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((ip, port))
+        except OSError as error:
+            raise HubError(f"port {port} on {ip} is in use ({error.strerror}); choose another with --port")
+
+
+def ensure_proxy():
+    """Install configurable-http-proxy from workshop/package-lock.json (npm ci) unless it is there."""
+    if PROXY.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise HubError("npm is not installed; the hub's proxy (configurable-http-proxy) comes from npm "
+                       "(Debian: apt-get install -y npm)")
+    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=WORKSHOP,
+                          capture_output=True, text=True)
+    if done.returncode or not PROXY.exists():
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise HubError(f"npm ci in workshop/ failed: {last}")
+
+
+def check_learners_can_run_the_course():
+    """Learners' servers run .venv's Python as the learners: every folder above it must let them in."""
+    if os.geteuid() != 0:
+        raise HubError("the class hub must run as root: it creates learners' accounts and starts each "
+                       "learner's server as that account (try: sudo python3 tasks.py workshop)")
+    if not JUPYTERHUB.exists():
+        raise HubError(f"{JUPYTERHUB} is missing: build .venv first (python3 tasks.py test --co -q)")
+    for folder in [ROOT, *ROOT.parents]:  # the notebooks import helpers/ from here
+        if not folder.stat().st_mode & stat.S_IXOTH:
+            raise HubError(f"learners cannot reach the course: {folder} is not searchable by others "
+                           f"(chmod o+x {folder}, or clone the course somewhere like /srv or /opt)")
+
+
+def load_tasks():
+    """tasks.py (the repository's commands, standard library only) as a module."""
+    spec = importlib.util.spec_from_file_location("iamlab_tasks", ROOT / "tasks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def seed_admin_password(state, admin):
+    """Set the instructor's first-use password before anyone can claim the name; return it if new."""
+    import bcrypt  # installed with the first-use authenticator
+
+    saved = state / "instructor-password"
+    with dbm.open(str(state / "passwords.dbm"), "c", 0o600) as db:
+        if admin.encode() in db:
+            return None
+        password = secrets.token_urlsafe(9)
+        db[admin.encode()] = bcrypt.hashpw(password.encode(), bcrypt.gensalt())
+    saved.write_text(f"{admin} {password}\n")
+    saved.chmod(0o600)
+    return password
+
+
+class Hub:
+    """One class hub on this machine, configured by workshop/jupyterhub_config.py."""
+
+    def __init__(self, state, port=8000, ip="127.0.0.1", admin="instructor", mem_limit="2G", board=True,
+                 cull_kernels=1200, cull_servers=3600, home_base="/home", admin_token=None, log=None):
+        """Settings as the launcher's options name them (see `python3 tasks.py workshop --help`)."""
+        self.state, self.port, self.ip, self.admin = Path(state), port, ip, admin
+        self.mem_limit, self.board, self.home_base = mem_limit, board, home_base
+        self.cull_kernels, self.cull_servers = cull_kernels, cull_servers
+        self.admin_token, self.log, self.proc = admin_token, log, None
+        self.learner_venv = ROOT / ".venv"
+        self.url = f"http://127.0.0.1:{port}"
+
+    def prepare(self):
+        """Checks, the state folder (0700), a fresh learner handout; returns a new instructor password."""
+        check_port(self.ip, self.port)
+        check_learners_can_run_the_course()
+        ensure_proxy()
+        self.learner_venv = load_tasks().learners_env()
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.state.chmod(0o700)
+        course = self.state / "course"
+        if course.exists():
+            shutil.rmtree(course)
+        load_tasks().write_handout(course, learner_copy_only=True)
+        course.chmod(0o755)
+        return seed_admin_password(self.state, self.admin)
+
+    def environment(self):
+        """The IAMLAB_WS_* settings jupyterhub_config.py reads."""
+        env = dict(os.environ, IAMLAB_WS_STATE=str(self.state), IAMLAB_WS_IP=self.ip,
+                   IAMLAB_WS_PORT=str(self.port), IAMLAB_WS_HUB_PORT=str(free_port()),
+                   IAMLAB_WS_PROXY_API_PORT=str(free_port()), IAMLAB_WS_BOARD_PORT=str(free_port()),
+                   IAMLAB_WS_ADMIN=self.admin, IAMLAB_WS_LEARNER_VENV=str(self.learner_venv), IAMLAB_WS_MEM_LIMIT=self.mem_limit or "",
+                   IAMLAB_WS_BOARD="1" if self.board else "0", IAMLAB_WS_HOME_BASE=str(self.home_base),
+                   IAMLAB_WS_CULL_KERNELS=str(self.cull_kernels), IAMLAB_WS_CULL_SERVERS=str(self.cull_servers))
+        env.pop("JUPYTERHUB_API_TOKEN", None)
+        if self.admin_token:
+            env["IAMLAB_WS_ADMIN_TOKEN"] = self.admin_token
+        return env
+
+    def start(self, timeout=60):
+        """Prepare, start jupyterhub in its own process group, wait until its API answers."""
+        password = self.prepare()
+        if isinstance(self.log, (str, Path)):
+            self.log = open(self.log, "ab")  # noqa: SIM115 (kept open while the hub runs)
+        self.proc = subprocess.Popen([str(JUPYTERHUB), "-f", str(WORKSHOP / "jupyterhub_config.py")],
+                                     cwd=self.state, env=self.environment(), start_new_session=True,
+                                     stdout=self.log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise HubError(f"jupyterhub exited with code {self.proc.returncode} while starting"
+                               + (f" (its log: {self.log.name})" if self.log else ""))
+            try:
+                urllib.request.urlopen(f"{self.url}/hub/api/", timeout=2).read()
+                return password
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.3)
+        self.stop()
+        raise HubError(f"the hub did not answer on {self.url} within {timeout} s")
+
+    def api(self, method, path, body=None, token=None, timeout=30):
+        """Call the hub's REST API (/hub/api + path); return the decoded JSON (or None)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{self.url}/hub/api{path}", data=data, method=method, headers={
+            "Authorization": f"token {token or self.admin_token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+        return json.loads(raw) if raw else None
+
+    def stop(self, learners=(), grace=20):
+        """End the hub (SIGTERM, then SIGKILL of its process group) and the named learners' processes."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        kill_processes_of(learners)
+
+
+def kill_processes_of(names):
+    """SIGKILL every process run by the named accounts (what their servers may leave behind)."""
+    uids = set()
+    for name in names:
+        try:
+            uids.add(pwd.getpwnam(name).pw_uid)
+        except KeyError:
+            pass
+    if not uids:
+        return
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if proc.stat().st_uid in uids:
+                    os.kill(int(proc.name), signal.SIGKILL)
+            except (OSError, ProcessLookupError):
+                pass
+
+
+def remove_accounts(names):
+    """Delete the named learner accounts and their homes (tests and load tests clean up after themselves)."""
+    kill_processes_of(names)
+    for name in names:
+        subprocess.run(["userdel", "--remove", name], capture_output=True)
