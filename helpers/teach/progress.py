@@ -28,9 +28,9 @@ def board_url():
 
 def post(url, token, verdict):
     """Send one verdict; swallow every failure (the board is a convenience, never in the way)."""
-    request = urllib.request.Request(url, data=json.dumps(verdict).encode(), method="POST", headers={
-        "Authorization": f"token {token}", "Content-Type": "application/json"})
     try:
+        request = urllib.request.Request(url, data=json.dumps(verdict).encode(), method="POST", headers={
+            "Authorization": f"token {token}", "Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             response.read()
     except Exception:  # down, slow, refused, malformed URL: the learner's cell is not affected
