@@ -159,16 +159,20 @@ def test_first_use_login_creates_the_account_and_then_checks_the_password(hub):
     server = hub[0]
     name = "lc" + next(iter(hub[1]))[2:]
 
-    def login(password):
+    def login(who, password):
         """A fresh browser: the login page (for its _xsrf cookie), then the form."""
         jar = urllib.request.HTTPCookieProcessor()
         urllib.request.build_opener(jar).open(f"{server.url}/hub/login", timeout=30).read()
         xsrf = next(c.value for c in jar.cookiejar if c.name == "_xsrf")
-        form = urllib.parse.urlencode({"username": name, "password": password, "_xsrf": xsrf}).encode()
+        form = urllib.parse.urlencode({"username": who, "password": password, "_xsrf": xsrf}).encode()
         return post_form(jar, f"{server.url}/hub/login", form)
-    assert login("first-password") == 302  # signed up: redirected on to the server
-    assert login("another-password") == 403  # the name is taken, with the first password
-    assert login("first-password") == 302
+    assert login(name, "first-password") == 302  # signed up: redirected on to the server
+    assert login(name, "another-password") == 403  # the name is taken, with the first password
+    assert login(name, "first-password") == 302
+    # The launcher set the instructor's password before the hub started: nobody else can claim the name.
+    admin, password = (server.state / "instructor-password").read_text().split()
+    assert login(admin, "a-learner-guessing") == 403
+    assert login(admin, password) == 302
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

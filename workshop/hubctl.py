@@ -79,6 +79,13 @@ def check_learners_can_run_the_course():
                            f"(chmod o+x {folder}, or clone the course somewhere like /srv or /opt)")
 
 
+def prepare_machine():
+    """What a hub needs once per machine: root, the proxy (npm ci), an environment learners can run."""
+    check_learners_can_run_the_course()
+    ensure_proxy()
+    return load_tasks().learners_env()
+
+
 def load_tasks():
     """tasks.py (the repository's commands, standard library only) as a module."""
     spec = importlib.util.spec_from_file_location("iamlab_tasks", ROOT / "tasks.py")
@@ -118,9 +125,7 @@ class Hub:
     def prepare(self):
         """Checks, the state folder (0700), a fresh learner handout; returns a new instructor password."""
         check_port(self.ip, self.port)
-        check_learners_can_run_the_course()
-        ensure_proxy()
-        self.learner_venv = load_tasks().learners_env()
+        self.learner_venv = prepare_machine()
         self.state.mkdir(parents=True, exist_ok=True)
         self.state.chmod(0o700)
         course = self.state / "course"

@@ -65,6 +65,8 @@ def parse(argv):
     parser.add_argument("--no-board", action="store_true", help="run without the progress board")
     parser.add_argument("--home-base", default="/home", help="where learners' home folders are made")
     parser.add_argument("--reset", metavar="NAME|all", help="hand NAME (or every learner) a fresh course, then exit")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="install the proxy and the learners' environment, then exit (CI does this first)")
     return parser.parse_args(argv)
 
 
@@ -90,6 +92,12 @@ def main(argv=None):
     options = parse(sys.argv[1:] if argv is None else argv)
     if options.reset:
         return reset(options.reset, options.home_base)
+    if options.prepare_only:
+        try:
+            print(f"Ready: the proxy, and learners' servers from {hubctl.prepare_machine()}")
+        except hubctl.HubError as error:
+            sys.exit(f"tasks.py workshop: {error}")
+        return 0
     hub = hubctl.Hub(state=options.state, port=options.port, ip=options.ip, admin=options.admin,
                      mem_limit=options.mem_limit, board=not options.no_board, home_base=options.home_base,
                      cull_kernels=options.cull_kernels, cull_servers=options.cull_servers,
