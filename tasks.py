@@ -47,7 +47,13 @@ def lock_digest():
 def run(*args, **kwargs):
     """Run a command, echoing it; stop with its exit code if it fails."""
     print("+", " ".join(str(a) for a in args), flush=True)
-    code = subprocess.call([str(a) for a in args], **kwargs)
+    proc = subprocess.Popen([str(a) for a in args], **kwargs)
+    while True:
+        try:
+            code = proc.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C reached the command too: let it stop itself (the hub tidies up)
+            continue
     if code:
         sys.exit(code)
 

@@ -22,10 +22,12 @@ import argparse
 import json
 import os
 import platform
+import pwd
 import random
 import secrets
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -191,7 +193,6 @@ def percentile(values, share):
 
 def learner_python(venv):
     """The version of the Python learners' servers run."""
-    import subprocess
     return subprocess.run([str(venv / "bin" / "python"), "-c", "import platform; print(platform.python_version())"],
                           capture_output=True, text=True).stdout.strip() + f" ({venv.name})"
 
@@ -208,63 +209,80 @@ def guard(options):
                  f"{available / 1024:.1f} GB this machine has free; use fewer --learners")
 
 
+def class_hub(options, state, homes):
+    """The hub as the load test runs it (the board on, server culling off, kernel culling as asked)."""
+    return hubctl.Hub(state=state, port=hubctl.free_port(), admin_token=secrets.token_hex(24), home_base=homes,
+                      mem_limit="" if options.mem_limit == "0" else options.mem_limit, board=True,
+                      cull_kernels=0 if options.no_cull else options.cull_kernels, cull_servers=0,
+                      log=state / "jupyterhub.log")
+
+
+def run_learners(hub, names, tokens, options):
+    """Every learner at once, each in a thread; [(latencies, errors)] and the seconds it took."""
+    rng = random.Random(options.seed)
+    seeds = [random.Random(rng.random()) for _ in names]
+    began = time.perf_counter()
+    with ThreadPoolExecutor(len(names)) as pool:
+        results = list(pool.map(lambda a: learner(hub, a[0], tokens[a[0]], options, a[1]), zip(names, seeds)))
+    return results, time.perf_counter() - began
+
+
+def latency_figures(results):
+    """p50/p95/max of every cell, of the cells after each chapter's setup cell, and of the setup cells."""
+    every = [s for r in results for _, _, s in r[0]]
+    later = [s for r in results for _, index, s in r[0] if index > 0]
+    setups = [s for r in results for _, index, s in r[0] if index == 0]
+    errors = [e for r in results for e in r[1]]
+    return {"cells": len(every), "errors": len(errors), "error_samples": errors[:5],
+            "p50_s": round(percentile(every, 0.5), 3), "p95_s": round(percentile(every, 0.95), 3),
+            "max_s": round(max(every, default=float("nan")), 3),
+            "p50_after_setup_s": round(percentile(later, 0.5), 3),
+            "p95_after_setup_s": round(percentile(later, 0.95), 3),
+            "p95_setup_cells_s": round(percentile(setups, 0.95), 3)}
+
+
+def machine():
+    """Cores, memory and system of this machine."""
+    total = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 ** 2
+    return f"{os.cpu_count()} CPUs, {round(total)} GB, {platform.platform()}"
+
+
 def run(options):
-    """The whole load test; returns the figures."""
+    """The whole load test; returns the figures. Always removes the hub, the accounts and their homes."""
     guard(options)
     state = Path(tempfile.mkdtemp(prefix="iamlab-loadtest-"))
     homes = Path(tempfile.mkdtemp(prefix="iamlab-homes-"))
     homes.chmod(0o755)
-    tag = secrets.token_hex(2)
-    names = [f"load{tag}-{i:02d}" for i in range(options.learners)]
-    hub = hubctl.Hub(state=state, port=hubctl.free_port(), admin_token=secrets.token_hex(24), home_base=homes,
-                     mem_limit="" if options.mem_limit == "0" else options.mem_limit, board=True,
-                     cull_kernels=0 if options.no_cull else options.cull_kernels, cull_servers=0,
-                     log=state / "jupyterhub.log")
+    names = [f"load{secrets.token_hex(2)}-{i:02d}" for i in range(options.learners)]
+    hub = class_hub(options, state, homes)
     try:
         hub.start()
         before = used_mb()
         hub.api("POST", "/users", {"usernames": names})
         tokens = {n: hub.api("POST", f"/users/{n}/tokens", {"note": "load test"})["token"] for n in names}
         up = start_all(hub, names)
-        import pwd
         uids = [pwd.getpwnam(n).pw_uid for n in names]
         idle_servers = statistics.mean(memory_by_learner(uids).values())
         sampler = Sampler(uids)
         sampler.start()
-        rng = random.Random(options.seed)
-        seeds = [random.Random(rng.random()) for _ in names]
-        began = time.perf_counter()
-        with ThreadPoolExecutor(len(names)) as pool:
-            results = list(pool.map(lambda a: learner(hub, a[0], tokens[a[0]], options, a[1]), zip(names, seeds)))
-        took = time.perf_counter() - began
-        held = memory_by_learner(uids)
-        held_used = used_mb()
-        if not options.no_cull:
+        results, took = run_learners(hub, names, tokens, options)
+        held, held_used = memory_by_learner(uids), used_mb()
+        if not options.no_cull:  # give jupyter-server's culler its timeout and two rounds
             time.sleep(options.cull_kernels + max(5, min(60, options.cull_kernels // 4)) * 2 + 2)
         after = memory_by_learner(uids)
         sampler.done.set()
-        latencies = [s for r in results for _, _, s in r[0]]
-        later = [s for r in results for _, index, s in r[0] if index > 0]
-        setups = [s for r in results for _, index, s in r[0] if index == 0]
-        errors = [e for r in results for e in r[1]]
         return {
             "learners": options.learners, "chapters": [c[:2] for c in options.chapters], "think_s": options.think,
             "culling": not options.no_cull, "cull_kernels_s": 0 if options.no_cull else options.cull_kernels,
             "mem_limit": options.mem_limit, "servers_up_s": round(up, 1), "run_s": round(took, 1),
-            "cells": len(latencies), "errors": len(errors), "error_samples": errors[:5],
-            "p50_s": round(percentile(latencies, 0.5), 3), "p95_s": round(percentile(latencies, 0.95), 3),
-            "max_s": round(max(latencies, default=float("nan")), 3),
-            "p50_after_setup_s": round(percentile(later, 0.5), 3),
-            "p95_after_setup_s": round(percentile(later, 0.95), 3),
-            "p95_setup_cells_s": round(percentile(setups, 0.95), 3),
-            "mb_per_learner_idle_server": round(idle_servers), "mb_per_learner_peak": round(statistics.mean(sampler.peak.values())),
+            **latency_figures(results),
+            "mb_per_learner_idle_server": round(idle_servers),
+            "mb_per_learner_peak": round(statistics.mean(sampler.peak.values())),
             "mb_per_learner_max_peak": round(max(sampler.peak.values())),
             "mb_per_learner_at_end": round(statistics.mean(held.values())),
             "mb_per_learner_after_cull_wait": round(statistics.mean(after.values())),
             "machine_used_mb_before": round(before), "machine_used_mb_peak": round(sampler.peak_used),
-            "machine_used_mb_at_end": round(held_used),
-            "machine": f"{os.cpu_count()} CPUs, {round(int(open('/proc/meminfo').readline().split()[1]) / 1024 ** 2)} GB, "
-                       f"{platform.platform()}",
+            "machine_used_mb_at_end": round(held_used), "machine": machine(),
             "learners_python": learner_python(hub.learner_venv),
         }
     finally:

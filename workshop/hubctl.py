@@ -152,10 +152,19 @@ class Hub:
         """Prepare, start jupyterhub in its own process group, wait until its API answers."""
         password = self.prepare()
         if isinstance(self.log, (str, Path)):
-            self.log = open(self.log, "ab")  # noqa: SIM115 (kept open while the hub runs)
+            self.log = self.opened_log = open(self.log, "ab")  # noqa: SIM115 (closed by stop())
         self.proc = subprocess.Popen([str(JUPYTERHUB), "-f", str(WORKSHOP / "jupyterhub_config.py")],
                                      cwd=self.state, env=self.environment(), start_new_session=True,
                                      stdout=self.log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        try:
+            self.wait_until_up(timeout)
+        except BaseException:  # Ctrl-C or a failed start: leave nothing running
+            self.stop()
+            raise
+        return password
+
+    def wait_until_up(self, timeout):
+        """Wait until the hub's API answers through the proxy; HubError if it exits or stays silent."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -163,10 +172,9 @@ class Hub:
                                + (f" (its log: {self.log.name})" if self.log else ""))
             try:
                 urllib.request.urlopen(f"{self.url}/hub/api/", timeout=2).read()
-                return password
+                return
             except (urllib.error.URLError, OSError):
                 time.sleep(0.3)
-        self.stop()
         raise HubError(f"the hub did not answer on {self.url} within {timeout} s")
 
     def api(self, method, path, body=None, token=None, timeout=30):
@@ -192,7 +200,20 @@ class Hub:
             except ProcessLookupError:
                 pass
             self.proc.wait()
+        stop_proxy(self.state / "proxy.pid")
         kill_processes_of(learners)
+        if getattr(self, "opened_log", None):
+            self.opened_log.close()
+
+
+def stop_proxy(pid_file):
+    """End the proxy JupyterHub started, if it outlived the hub (it runs in a session of its own)."""
+    try:
+        pid = int(pid_file.read_text())
+        if "configurable-http-proxy" in Path(f"/proc/{pid}/cmdline").read_text():
+            os.kill(pid, signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
 
 
 def kill_processes_of(names):

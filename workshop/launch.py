@@ -107,6 +107,8 @@ def main(argv=None):
         password = hub.start()
     except hubctl.HubError as error:
         sys.exit(f"tasks.py workshop: {error}")
+    except KeyboardInterrupt:  # hub.start() has stopped what it started
+        return 130
     shown = options.ip if options.ip != "0.0.0.0" else "<this machine's address>"
     print(f"Class hub: http://{shown}:{options.port}  (learners pick a name and a password at first login)")
     print(f"Instructor: {options.admin}, password "
