@@ -4,12 +4,15 @@ Every exercise checker returns a `Verdict` that shows as "Correct! ..." or "Not 
 <hints>". A hint is plain text, or a `Hint(concept, detail)`: on the first wrong try the
 learner reads only the concept to think about; from the second try on, the detail too;
 from the third, a pointer to the solution under "Show a solution". `@checker` wraps a
-checker: it counts the tries of each exercise in this kernel, and an unexpected error
+checker: it counts the tries of each exercise in this kernel, posts each verdict to the
+workshop's progress board when one is on (helpers.teach.progress), and an unexpected error
 in checking becomes a "Not yet" message, never a traceback.
 """
 
 import functools
 from dataclasses import dataclass, field
+
+from helpers.teach import progress
 
 SOLUTION_AFTER = 3  # from this try on, the learner is pointed at the solution
 MISSING = object()  # no answer given
@@ -91,6 +94,7 @@ def checker(key):
             except Exception as error:  # a learner's answer must never end in a traceback
                 verdict = not_yet(f"could not check this answer ({type(error).__name__}: {error})")
             verdict.attempt = _tries[key]
+            progress.record(int(key[:2]), key, verdict.ok)  # the workshop's board, when one is on
             return verdict
 
         wrapped.key = key

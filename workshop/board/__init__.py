@@ -1,0 +1,1 @@
+"""The progress board: a JupyterHub service that collects exercise verdicts (see app.py)."""
