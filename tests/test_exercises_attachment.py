@@ -17,15 +17,16 @@ def built():
 # --- 3.1 five calls ------------------------------------------------------------------------
 
 
-def test_five_calls_all_true_asks_what_to_compare_first(built):
+def test_five_calls_names_no_call_on_the_first_try(built):
+    """Each answer is True or False: naming the wrong calls at once would hand over the answer."""
     first = progressive(
         attachment.check_five_calls,
         ex.STARTERS["03-five-calls"],
-        "call 2 (`aws s3 ls`): is there a statement whose Action covers s3:ListAllMyBuckets "
-        "and whose Resource covers *?",
-        "no statement of the role's policies allows that (implicit deny)",
+        "for each call, look for a statement whose Action covers the call's action and whose Resource covers",
+        "call 2 (`aws s3 ls`) needs s3:ListAllMyBuckets on *: no statement of the role's policies allows that "
+        "(implicit deny)",
     )
-    assert "2 of 5 right" in first and "call 1" not in first
+    assert "2 of 5 right" in first and "call " not in first.split("right.", 1)[1].replace("each call", "")
 
 
 def test_five_calls_all_false_names_the_allowing_statement_from_the_second_try(built):
@@ -33,9 +34,8 @@ def test_five_calls_all_false_names_the_allowing_statement_from_the_second_try(b
         attachment.check_five_calls,
         [False] * 5,
         "3 of 5 right",
-        "call 1 (`aws s3 cp test.txt s3://ut-wordpress-s3/test.txt`): is there a statement whose Action covers "
-        "s3:PutObject",
-        "yes: S3-Wordpress-ut statement #2 allows it",
+        "call 1 (`aws s3 cp test.txt s3://ut-wordpress-s3/test.txt`) needs s3:PutObject on "
+        "arn:aws:s3:::ut-wordpress-s3/test.txt: S3-Wordpress-ut statement #2 allows it",
     )
     assert "S3-Wordpress-ut" not in first
 

@@ -88,16 +88,15 @@ def test_who_may_assume_solution_is_what_the_lab_decides_at_login():
     assert ex.SOLUTIONS["02-who-may-assume"] == {n: trusts(c.document) for n, c in enumerate(role.WHO_MAY_ASSUME, 1)}
 
 
-def test_who_may_assume_starter_points_at_the_element_first():
+def test_who_may_assume_names_no_policy_on_the_first_try():
+    """Each answer is True or False: naming the wrong ones at once would hand over the answer."""
     first = progressive(
         role.check_who_may_assume,
         ex.STARTERS["02-who-may-assume"],
-        "trust policy 2: look again at who its Principal names",
-        "arn:aws:iam::123456789012:root is the account",
+        "for each policy, read who its Principal names, what its Effect and Action say, and every statement",
+        "trust policy 2: look again at who its Principal names; trust policy 3: look again at what its second",
     )
-    assert "2 of 4 right" in first
-    assert "trust policy 3: look again at what its second statement does" in first
-    assert "trust policy 1" not in first and "Deny" not in first
+    assert "2 of 4 right" in first and "trust policy 2" not in first and "trust policy 3" not in first
 
 
 def test_who_may_assume_all_false():
@@ -105,11 +104,16 @@ def test_who_may_assume_all_false():
         role.check_who_may_assume,
         {1: False, 2: False, 3: False, 4: False},
         "2 of 4 right",
-        "a Service principal may be a list",
-        "a trust policy's Allow statements add up",
+        "trust policy 1: look again at its Principal, which names more than one service",
+        "trust policy 4: look again at every statement, not only the first",
     )
-    assert "trust policy 1: look again at its Principal, which names more than one service" in first
-    assert "trust policy 4: look again at every statement, not only the first" in first
+    assert "trust policy 1" not in first
+
+
+def test_every_trust_case_explains_itself_in_the_notebooks_solution():
+    text = "\n".join(cell.source for cell in nbformat.read(NOTEBOOK, 4).cells)
+    for case in role.WHO_MAY_ASSUME:
+        assert case.why[1:] in text  # the notebook capitalises the first letter
 
 
 def test_who_may_assume_odd_answers():

@@ -46,17 +46,27 @@ def predictions(answer, count):
     return None
 
 
+METHOD = (
+    "for each call, look for a statement whose Action covers the call's action and whose Resource covers its resource"
+)
+
+
 def why(number, request, explanation):
-    """The hint for one wrong prediction: what to compare first, explain's decision as the detail."""
-    concept = (
-        f"call {number} (`{request.command}`): is there a statement whose Action covers {request.action} "
-        f"and whose Resource covers {request.resource}?"
-    )
+    """Why one prediction is wrong: the call, what it needs, and explain's decision."""
+    needs = f"call {number} (`{request.command}`) needs {request.action} on {request.resource}"
     if explanation.allowed:
-        return Hint(concept, f"yes: {explanation.deciding} allows it")
+        return f"{needs}: {explanation.deciding} allows it"
     if explanation.decision == "explicit deny":
-        return Hint(concept, f"it is denied by {explanation.deciding}")
-    return Hint(concept, "no statement of the role's policies allows that (implicit deny)")
+        return f"{needs}: it is denied by {explanation.deciding}"
+    return f"{needs}: no statement of the role's policies allows that (implicit deny)"
+
+
+def wrong_hint(reasons, method=METHOD):
+    """One hint for every wrong prediction: how to decide first (naming none), which and why from the second try.
+
+    Naming the wrong ones at once would hand over the answer: each is True or False.
+    """
+    return Hint(method, "; ".join(reasons))
 
 
 def check_predictions(answer, requests, role=ROLE):
@@ -72,7 +82,7 @@ def check_predictions(answer, requests, role=ROLE):
     documents = role_policies.documents(role)
     if not documents:
         return not_yet(f"{role} has no policies yet: run this chapter's attach cells first")
-    hints, right = [], 0
+    hints, reasons, right = [], [], 0
     for number, request in enumerate(requests, 1):
         guess = given.get(number)
         problem = prediction_problem(number, guess)
@@ -83,7 +93,8 @@ def check_predictions(answer, requests, role=ROLE):
         if guess == explanation.allowed:
             right += 1
         else:
-            hints.append(why(number, request, explanation))
+            reasons.append(why(number, request, explanation))
+    hints += [wrong_hint(reasons)] if reasons else []
     if hints:
         return not_yet(*hints, lead=f"{right} of {len(requests)} right.")
     return correct(f"All {len(requests)} right, judged by the policies {role} has now ({', '.join(documents)}).")

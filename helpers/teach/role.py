@@ -12,7 +12,7 @@ from helpers.policy import lint
 from helpers.policy.documents import trusted_principals
 from helpers.policy.matching import as_list
 from helpers.teach.answers import EC2, parse_answer, policy_text, statements, version_problems, where
-from helpers.teach.predictions import prediction_problem, predictions
+from helpers.teach.predictions import prediction_problem, predictions, wrong_hint
 from helpers.teach.verdicts import Hint, checker, correct, not_yet
 
 
@@ -139,6 +139,12 @@ WHO_MAY_ASSUME = (
 )
 
 
+READ_TRUST = (
+    "for each policy, read who its Principal names, what its Effect and Action say, and every statement, "
+    "not only the first"
+)
+
+
 def case_markdown(number, case):
     """Trust policy `number` as the notebook shows it: a heading line and its JSON."""
     return f"**Trust policy {number}**\n\n```json\n{json.dumps(case.document, indent=2)}\n```"
@@ -152,7 +158,7 @@ def check_who_may_assume(answer):
         return not_yet(
             f"answer with a dict {{1: True, ..., {len(WHO_MAY_ASSUME)}: False}} (True = EC2 may assume the role)"
         )
-    hints, right = [], 0
+    hints, again, right = [], [], 0
     for number, case in enumerate(WHO_MAY_ASSUME, 1):
         problem = prediction_problem(number, given.get(number), "EC2 may assume it", "it may not", "trust policy")
         if problem:
@@ -160,7 +166,8 @@ def check_who_may_assume(answer):
         elif given[number] == trusts(case.document):
             right += 1
         else:
-            hints.append(Hint(f"trust policy {number}: look again at {case.look_at}", case.why))
+            again.append(f"trust policy {number}: look again at {case.look_at}")
+    hints += [wrong_hint(again, READ_TRUST)] if again else []
     if hints:
         return not_yet(*hints, lead=f"{right} of {len(WHO_MAY_ASSUME)} right.")
     return correct("The Principal says who, the Action what, and a Deny beats every Allow, in trust policies too.")
