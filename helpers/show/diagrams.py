@@ -131,10 +131,9 @@ sequenceDiagram
     participant I as Instance iamrole-test ({instance_id})
     participant S3
     You->>EC2: run-instances --iam-instance-profile Name={PROFILE}
-    EC2->>IAM: profile → role umemoto-wordpress-role. Does its trust policy allow ec2.amazonaws.com?
-    IAM-->>EC2: yes
-    EC2->>STS: AssumeRole(role, session name {instance_id})
-    STS-->>EC2: temporary key id, secret, session token
+    EC2->>STS: AssumeRole(role umemoto-wordpress-role from profile {PROFILE}, session name {instance_id})
+    Note over STS: evaluates the role's trust policy: does it allow ec2.amazonaws.com?
+    STS-->>EC2: temporary key id, secret, session token (or AccessDenied)
     EC2-->>I: credentials via instance metadata (169.254.169.254)
     I->>S3: PutObject test.txt, signed with the temporary keys
     S3->>IAM: may assumed-role/umemoto-wordpress-role/{instance_id} do s3:PutObject on ut-wordpress-s3/test.txt?
