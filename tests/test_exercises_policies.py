@@ -2,7 +2,7 @@
 
 import json
 
-from verdict_checks import BUCKET, allow, policy, progressive, rejects
+from verdict_checks import BUCKET, allow, policy, progressive, rejects, tries
 
 from helpers.teach import exercises as ex
 from helpers.teach import policies
@@ -157,3 +157,10 @@ def test_arns_s3_url_and_missing_action():
     answer = dict(ex.SOLUTIONS["01-arns"])
     del answer["s3:PutObject"]
     rejects(policies.check_arns, answer, "missing: s3:PutObject")
+
+
+def test_restart_starts_the_hints_again_from_their_first_step():
+    """The notebooks call exercises.restart() where they import exercises: Run All twice shows the same hints."""
+    first, second = tries(policies.check_read_only_policy, ex.STARTERS["01-read-only"], 2)
+    ex.restart()
+    assert policies.check_read_only_policy(ex.STARTERS["01-read-only"]).message == first != second

@@ -13,12 +13,13 @@ one module per chapter and are imported here by name:
 The keys below name chapter and exercise ("03-five-calls"). STARTERS hold the answer
 each exercise cell begins with (a typical wrong one); SOLUTIONS a correct answer,
 shown in the notebooks only inside a collapsed "Show a solution" block; CHECKERS the
-function each exercise cell calls.
+function each exercise cell calls. `restart()`, in the cell that imports this module,
+counts the tries from zero again, so a notebook run twice shows the same first hints.
 """
 
 import pprint
 
-from helpers.teach import attachment, denials, policies, profile, role, verification
+from helpers.teach import attachment, denials, policies, profile, role, verdicts, verification
 from helpers.teach.attachment import check_after_detach, check_five_calls
 from helpers.teach.denials import check_upload_fix
 from helpers.teach.policies import check_arns, check_read_only_policy
@@ -35,6 +36,7 @@ __all__ = [
     "SOLUTIONS",
     "CHECKERS",
     "solution_markdown",
+    "restart",
     "check_read_only_policy",
     "check_arns",
     "check_trust_policy",
@@ -55,3 +57,8 @@ def solution_markdown(key):
     if isinstance(value, str) and value.lstrip().startswith("{"):
         return f"```json\n{value}\n```"
     return f"```python\n{pprint.pformat(value, width=140, sort_dicts=False)}\n```"
+
+
+def restart():
+    """Count every exercise's tries from zero, so each hint starts at its first step again (chapters 01-05 call it)."""
+    verdicts._tries.clear()
