@@ -139,14 +139,12 @@ def verification_sequence(session=None):
 sequenceDiagram
     participant You as You<br/>(administrator)
     participant EC2
-    participant IAM
     participant STS
     {instance}
     You->>EC2: run-instances with<br/>instance profile<br/>{PROFILE}
-    EC2->>IAM: profile → role<br/>{ROLE}:<br/>does its trust policy<br/>allow ec2.amazonaws.com?
-    IAM-->>EC2: yes
-    EC2->>STS: AssumeRole(role, session<br/>{instance_id})
-    STS-->>EC2: temporary key id,<br/>secret, session token
+    EC2->>STS: AssumeRole(role {ROLE}<br/>from the profile, session<br/>{instance_id})
+    Note over STS: evaluates the role's<br/>trust policy: does it allow<br/>ec2.amazonaws.com?
+    STS-->>EC2: temporary key id,<br/>secret, session token<br/>(or AccessDenied)
     EC2-->>I: credentials via instance<br/>metadata 169.254.169.254"""
     call = f"""{SEQUENCE_INIT}
 sequenceDiagram

@@ -20,12 +20,6 @@ ANY_OBJECT_ARN = BUCKET_ARN + "/some/other-key.bin"  # an object no answer shoul
 OTHER_BUCKET_ARN = f"arn:aws:s3:::{network.OTHER_BUCKET}"
 OTHER_OBJECT_ARN = OTHER_BUCKET_ARN + "/test.txt"
 EC2 = "ec2.amazonaws.com"
-LAMBDA = "lambda.amazonaws.com"
-
-
-def short(action):
-    """'s3:GetObject' -> 'GetObject'."""
-    return action.split(":")[-1]
 
 
 def where(finding):

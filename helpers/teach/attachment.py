@@ -10,7 +10,7 @@ from helpers.policy.matching import as_list
 from helpers.steps import network, role_policies
 from helpers.teach.answers import BUCKET_ARN, OBJECT_ARN, OTHER_OBJECT_ARN, missing_role, statements
 from helpers.teach.predictions import Request, check_predictions
-from helpers.teach.verdicts import checker, correct, not_yet
+from helpers.teach.verdicts import Hint, checker, correct, not_yet
 
 FIVE_CALLS = (
     Request("aws s3 cp test.txt s3://ut-wordpress-s3/test.txt", "s3:PutObject", OBJECT_ARN),
@@ -48,15 +48,26 @@ def kept_actions(role=ROLE, detached=DETACHED):
 
 
 def why_not_kept(action):
-    """Why an action the learner listed is not kept after the detach."""
+    """Why an action the learner listed is not kept after the detach: where to look first, then the reason."""
     from_s3 = {
         a.lower() for s in statements(json.loads(read_policy("s3policy.json"))) for a in as_list(s.get("Action", []))
     }
+    concept = f"{action}: which of the role's policies grants it?"
     if action.strip().lower().startswith("sts:"):
-        return f"{action} is in the trust policy: it says who may become the role, not what the role may do"
+        return Hint(concept, "it is in the trust policy, which says who may become the role, not what the role may do")
     if action.strip().lower() in from_s3:
-        return f"{action} comes from {DETACHED}, which you detached"
-    return f"{action} is in none of the role's other policies"
+        return Hint(concept, f"it comes from {DETACHED}, which you detached")
+    return Hint(concept, "none of the role's other policies")
+
+
+def missing_hint(missing, others):
+    """The hint for actions the role keeps that the answer leaves out."""
+    count = "an action" if len(missing) == 1 else f"{len(missing)} actions"
+    return Hint(
+        f"{count} the role keeps {'is' if len(missing) == 1 else 'are'} missing: what does the policy "
+        "that stays attached allow?",
+        f"{', '.join(missing)}: {others} still allows {'it' if len(missing) == 1 else 'them'}",
+    )
 
 
 @checker("03-after-detach")
@@ -76,8 +87,8 @@ def check_after_detach(answer):
     kept = {a.lower(): a for a in kept_actions()}
     hints = [why_not_kept(action) for key, action in given.items() if key not in kept]
     others = ", ".join(n for n in role_policies.documents() if n != DETACHED)
-    hints += [f"{action} is missing: the role's other policies ({others}) still allow it"
-              for key, action in kept.items() if key not in given]  # fmt: skip
+    missing = [action for key, action in kept.items() if key not in given]
+    hints += [missing_hint(missing, others)] if missing else []
     if hints:
         return not_yet(*hints)
     return correct("Detaching removes one policy's permissions; the other policy's stay.")

@@ -4,27 +4,28 @@ A notebook's exercise cell calls `exercises.check_...(answer)`. The checkers liv
 one module per chapter and are imported here by name:
 
     chapter 01  helpers.teach.policies      check_read_only_policy   check_arns
-    chapter 02  helpers.teach.role          check_trust_policy       check_lambda_principal
+    chapter 02  helpers.teach.role          check_trust_policy       check_who_may_assume
     chapter 03  helpers.teach.attachment    check_five_calls         check_after_detach
     chapter 04  helpers.teach.profile       check_launch_profile     check_switch_role
-    chapter 05  helpers.teach.verification  check_instance_calls
+    chapter 05  helpers.teach.verification  check_actions            check_caller_arn
     chapter 06  helpers.teach.denials       check_upload_fix
 
 The keys below name chapter and exercise ("03-five-calls"). STARTERS hold the answer
 each exercise cell begins with (a typical wrong one); SOLUTIONS a correct answer,
 shown in the notebooks only inside a collapsed "Show a solution" block; CHECKERS the
-function each exercise cell calls.
+function each exercise cell calls. `restart()`, in the cell that imports this module,
+counts the tries from zero again, so a notebook run twice shows the same first hints.
 """
 
 import pprint
 
-from helpers.teach import attachment, denials, policies, profile, role, verification
+from helpers.teach import attachment, denials, policies, profile, role, verdicts, verification
 from helpers.teach.attachment import check_after_detach, check_five_calls
 from helpers.teach.denials import check_upload_fix
 from helpers.teach.policies import check_arns, check_read_only_policy
 from helpers.teach.profile import check_launch_profile, check_switch_role
-from helpers.teach.role import check_lambda_principal, check_trust_policy
-from helpers.teach.verification import check_instance_calls
+from helpers.teach.role import check_trust_policy, check_who_may_assume
+from helpers.teach.verification import check_actions, check_caller_arn
 
 CHAPTERS = (policies, role, attachment, profile, verification, denials)
 STARTERS = {key: value for chapter in CHAPTERS for key, value in chapter.STARTERS.items()}
@@ -35,16 +36,18 @@ __all__ = [
     "SOLUTIONS",
     "CHECKERS",
     "solution_markdown",
+    "restart",
     "check_read_only_policy",
     "check_arns",
     "check_trust_policy",
-    "check_lambda_principal",
+    "check_who_may_assume",
     "check_five_calls",
     "check_after_detach",
     "check_launch_profile",
     "check_switch_role",
     "check_upload_fix",
-    "check_instance_calls",
+    "check_actions",
+    "check_caller_arn",
 ]
 
 
@@ -54,3 +57,8 @@ def solution_markdown(key):
     if isinstance(value, str) and value.lstrip().startswith("{"):
         return f"```json\n{value}\n```"
     return f"```python\n{pprint.pformat(value, width=140, sort_dicts=False)}\n```"
+
+
+def restart():
+    """Count every exercise's tries from zero, so each hint starts at its first step again (chapters 01-05 call it)."""
+    verdicts._tries.clear()

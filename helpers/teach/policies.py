@@ -12,10 +12,9 @@ from helpers.teach.answers import (
     OTHER_OBJECT_ARN,
     allows,
     policy_verdict,
-    short,
     statements,
 )
-from helpers.teach.verdicts import checker, correct, not_yet
+from helpers.teach.verdicts import Hint, checker, correct, not_yet
 
 S3_WRITES = ("s3:PutObject", "s3:DeleteObject", "s3:PutObjectAcl", "s3:DeleteBucket", "s3:PutBucketPolicy")
 
@@ -34,20 +33,30 @@ S3_OTHER_READS = (
 )
 
 
+def on_objects_hint(action, detail):
+    """The hint for a bucket action given an object ARN (…/*): the concept first, the fix as detail."""
+    return Hint(f"{action} acts on the bucket itself, and this Resource names only the objects in it", detail)
+
+
+def on_bucket_hint(action, detail):
+    """The hint for an object action given the bucket ARN: the concept first, the fix as detail."""
+    return Hint(f"{action} acts on the objects in a bucket, and this Resource names only the bucket itself", detail)
+
+
 def read_only_problems(document):
     """The hints that keep a policy from being read-only access to the lab's bucket."""
     problems = []
     if not allows(document, "s3:ListBucket", BUCKET_ARN):
         problems.append(
-            "ListBucket applies to the bucket ARN: remove /* (write " + BUCKET_ARN + ")"
+            on_objects_hint("s3:ListBucket", f"remove /*: write {BUCKET_ARN}")
             if allows(document, "s3:ListBucket", OBJECT_ARN)
-            else f"allow s3:ListBucket on the bucket ARN {BUCKET_ARN}, so the bucket can be listed"
+            else Hint("nothing lets the holder list the bucket", f"allow s3:ListBucket on the bucket ARN {BUCKET_ARN}")
         )
     if not allows(document, "s3:GetObject", OBJECT_ARN):
         problems.append(
-            f"GetObject needs an object ARN: add /* (write {BUCKET_ARN}/*)"
+            on_bucket_hint("s3:GetObject", f"add /*: write {BUCKET_ARN}/*, in a statement of its own")
             if allows(document, "s3:GetObject", BUCKET_ARN)
-            else f"allow s3:GetObject on {BUCKET_ARN}/*, so objects can be downloaded"
+            else Hint("nothing lets the holder download an object", f"allow s3:GetObject on {BUCKET_ARN}/*")
         )
     for action in S3_WRITES:
         if allows(document, action, OBJECT_ARN) or allows(document, action, BUCKET_ARN):
@@ -100,6 +109,15 @@ def check_read_only_policy(answer):
     )
 
 
+# CloudWatch defines no resource type for a metric (the Service Authorization Reference's
+# resource table lists alarms, dashboards, metric streams...; PutMetricData's only one is an
+# optional OTLP `dataset`), so a statement for classic metrics says "*".
+METRIC_HINT = Hint(
+    "cloudwatch:PutMetricData: CloudWatch has no resource type for a metric, so no metric ARN exists to name",
+    'write "*"; what you can narrow is the namespace, with the cloudwatch:namespace condition key (chapter 07)',
+)
+
+
 ARN_ACTIONS = ("s3:ListBucket", "s3:GetObject", "s3:PutObject", "cloudwatch:PutMetricData")
 
 
@@ -110,7 +128,7 @@ def arn_problem(action, arn):
     if arn.startswith("s3://"):
         return f"{action}: {arn} is an S3 URL, a policy needs an ARN (arn:aws:s3:::...)"
     if action == "cloudwatch:PutMetricData":
-        return None if arn == "*" else 'PutMetricData supports no resource-level permissions: AWS requires "*"'
+        return None if arn == "*" else METRIC_HINT
     if arn == "*":
         return f'{action}: "*" works but reaches every bucket: name the lab\'s bucket'
     if action == "s3:ListBucket":
@@ -123,8 +141,8 @@ def bucket_arn_problem(arn):
     if wildcard_match(arn, BUCKET_ARN) and not wildcard_match(arn, OTHER_BUCKET_ARN):
         return None
     if wildcard_match(arn, OBJECT_ARN):
-        return "ListBucket applies to the bucket ARN: remove /*"
-    return f"ListBucket acts on the bucket: {arn} does not match {BUCKET_ARN}"
+        return on_objects_hint("s3:ListBucket", "remove /*")
+    return Hint(f"s3:ListBucket: {arn} does not name the lab's bucket", f"the bucket's ARN is {BUCKET_ARN}")
 
 
 def object_arn_problem(action, arn):
@@ -133,10 +151,10 @@ def object_arn_problem(action, arn):
         if wildcard_match(arn, ANY_OBJECT_ARN):
             return None
         what = "covers only some objects" if "*" in arn or "?" in arn else "names one object"
-        return f"{short(action)}: {arn} {what}; the policy should cover every object: {BUCKET_ARN}/*"
+        return Hint(f"{action}: {arn} {what}, and the policy should cover every object", f"write {BUCKET_ARN}/*")
     if wildcard_match(arn, BUCKET_ARN):
-        return f"{short(action)} needs an object ARN: add /*"
-    return f"{short(action)} acts on objects: {arn} does not match {OBJECT_ARN}"
+        return on_bucket_hint(action, "add /*")
+    return Hint(f"{action}: {arn} does not name the objects of the lab's bucket", f"they are {BUCKET_ARN}/*")
 
 
 @checker("01-arns")

@@ -1,8 +1,8 @@
-"""Predicting which calls the role may make, checked against its policies now (chapters 03 and 05).
+"""Predicting which calls the role may make, checked against its policies now (chapters 02 and 03).
 
 The learner answers {1: True, 2: False, ...}; each prediction is compared with
-helpers.policy.explain's decision under the policies the role has in the backend,
-and a wrong one gets the reason.
+helpers.policy.explain's decision under the policies the role has in the backend.
+A wrong one gets a Hint: first what to compare, from the second try the reason.
 """
 
 from dataclasses import dataclass
@@ -11,7 +11,7 @@ from helpers.course.article import ROLE
 from helpers.policy import explain
 from helpers.steps import role_policies
 from helpers.teach.answers import missing_role
-from helpers.teach.verdicts import correct, not_yet
+from helpers.teach.verdicts import Hint, correct, not_yet
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,15 @@ class Request:
     resource: str
 
 
-def prediction_problem(number, value):
-    """The hint when the answer for call `number` is not a real boolean, else None."""
+def prediction_problem(number, value, yes="allowed", no="AccessDenied", item="call"):
+    """The hint when the answer for `item` `number` is not a real boolean, else None."""
     if isinstance(value, bool):
         return None
     if value is None:
-        return f"call {number}: no answer yet: write True (allowed) or False (AccessDenied)"
+        return f"{item} {number}: no answer yet: write True ({yes}) or False ({no})"
     if isinstance(value, str):
-        return f"call {number}: answer True or False, not {value!r} (Python's True and False, without quotes)"
-    return f"call {number}: answer True (allowed) or False (AccessDenied), not {value!r}"
+        return f"{item} {number}: answer True or False, not {value!r} (Python's True and False, without quotes)"
+    return f"{item} {number}: answer True ({yes}) or False ({no}), not {value!r}"
 
 
 def predictions(answer, count):
@@ -46,19 +46,27 @@ def predictions(answer, count):
     return None
 
 
+METHOD = (
+    "for each call, look for a statement whose Action covers the call's action and whose Resource covers its resource"
+)
+
+
 def why(number, request, explanation):
-    """The hint for one wrong prediction, from explain's decision."""
+    """Why one prediction is wrong: the call, what it needs, and explain's decision."""
+    needs = f"call {number} (`{request.command}`) needs {request.action} on {request.resource}"
     if explanation.allowed:
-        return (
-            f"call {number} (`{request.command}`) needs {request.action} on {request.resource}, "
-            f"and {explanation.deciding} allows it"
-        )
+        return f"{needs}: {explanation.deciding} allows it"
     if explanation.decision == "explicit deny":
-        return f"call {number} (`{request.command}`) is denied by {explanation.deciding}"
-    return (
-        f"call {number} (`{request.command}`) needs {request.action} on {request.resource}: "
-        "no statement of the role's policies allows that (implicit deny)"
-    )
+        return f"{needs}: it is denied by {explanation.deciding}"
+    return f"{needs}: no statement of the role's policies allows that (implicit deny)"
+
+
+def wrong_hint(reasons, method=METHOD):
+    """One hint for every wrong prediction: how to decide first (naming none), which and why from the second try.
+
+    Naming the wrong ones at once would hand over the answer: each is True or False.
+    """
+    return Hint(method, "; ".join(reasons))
 
 
 def check_predictions(answer, requests, role=ROLE):
@@ -74,7 +82,7 @@ def check_predictions(answer, requests, role=ROLE):
     documents = role_policies.documents(role)
     if not documents:
         return not_yet(f"{role} has no policies yet: run this chapter's attach cells first")
-    hints, right = [], 0
+    hints, reasons, right = [], [], 0
     for number, request in enumerate(requests, 1):
         guess = given.get(number)
         problem = prediction_problem(number, guess)
@@ -85,7 +93,8 @@ def check_predictions(answer, requests, role=ROLE):
         if guess == explanation.allowed:
             right += 1
         else:
-            hints.append(why(number, request, explanation))
+            reasons.append(why(number, request, explanation))
+    hints += [wrong_hint(reasons)] if reasons else []
     if hints:
         return not_yet(*hints, lead=f"{right} of {len(requests)} right.")
     return correct(f"All {len(requests)} right, judged by the policies {role} has now ({', '.join(documents)}).")

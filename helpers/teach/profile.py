@@ -8,7 +8,7 @@ import difflib
 from helpers.aws import backend
 from helpers.cli import commandline
 from helpers.course.article import PROFILE, ROLE
-from helpers.teach.verdicts import checker, correct, not_yet
+from helpers.teach.verdicts import Hint, checker, correct, not_yet
 
 NEW_ROLE = "umemoto-new-role"
 
@@ -26,8 +26,10 @@ def check_launch_profile(answer):
         return not_yet(f"the key is Name or Arn (case matters), not {key}")
     if value in roles or value in roles.values():
         return not_yet(
-            f"{value} is the role; run-instances takes an instance profile, the container "
-            "that holds the role: give the profile's name"
+            Hint(
+                f"{value} is the role; run-instances takes an instance profile, the container that holds the role",
+                "give the name of the instance profile that holds it (aws iam list-instance-profiles lists them)",
+            )
         )
     if key == "Arn":
         by_arn = {p["Arn"]: p for p in profiles.values()}
@@ -123,19 +125,44 @@ def check_switch_role(answer):
         return not_yet(*hints)
     removes = [o for n, o in parsed if n == "remove-role-from-instance-profile"]
     adds = [o for n, o in parsed if n == "add-role-to-instance-profile"]
+    return order_verdict(names, removes, adds)
+
+
+def order_verdict(names, removes, adds):
+    """The verdict on well-formed remove/add commands: the right roles, in the right order."""
     if not removes:
         return not_yet(
-            f"a profile holds at most one role and {PROFILE} already holds {ROLE}: adding "
-            "another fails with LimitExceeded. Remove it first with "
-            "remove-role-from-instance-profile"
+            Hint(
+                f"a profile holds at most one role and {PROFILE} already holds {ROLE}: "
+                "adding another fails with LimitExceeded",
+                "take the old role out first: remove-role-from-instance-profile",
+            )
         )
     if removes[0].get("--role-name") != ROLE:
-        return not_yet(f"remove-role-from-instance-profile takes the role now inside: --role-name {ROLE}")
+        return not_yet(
+            Hint(
+                "remove-role-from-instance-profile names the role to take out",
+                f"--role-name {ROLE}, the role now inside",
+            )
+        )
     if not adds or adds[-1].get("--role-name") != NEW_ROLE:
-        return not_yet(f"then put the new role in: add-role-to-instance-profile --role-name {NEW_ROLE}")
+        return not_yet(
+            Hint(
+                f"{NEW_ROLE} never enters the profile",
+                f"then add it: add-role-to-instance-profile --role-name {NEW_ROLE}",
+            )
+        )
     if names.index("add-role-to-instance-profile") < names.index("remove-role-from-instance-profile"):
-        return not_yet("the order matters: remove first, then add (adding first fails with LimitExceeded)")
-    return correct("Remove the old role, then add the new one; the profile keeps its name and ARN.")
+        return not_yet(
+            Hint(
+                "the order matters: what happens to an add while the old role is still inside?",
+                "remove first, then add (adding first fails with LimitExceeded)",
+            )  # fmt: skip
+        )
+    return correct(
+        "Remove the old role, then add the new one; the profile keeps its name and ARN. On AWS the caller "
+        "also needs iam:PassRole on the new role, and running instances see it only once the change has propagated."
+    )
 
 
 STARTERS = {

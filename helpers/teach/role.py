@@ -1,15 +1,19 @@
-"""Exercises of chapter 02 (the role's trust policy): repair a trust policy, and a Lambda function's Principal.
+"""Exercises of chapter 02 (the role's trust policy): repair a trust policy, and read four of them.
 
-check_trust_policy   check_lambda_principal
+check_trust_policy   check_who_may_assume
 """
+
+import json
+from dataclasses import dataclass
 
 from helpers.course.article import read_policy
 from helpers.instance.credentials import trusts
 from helpers.policy import lint
 from helpers.policy.documents import trusted_principals
 from helpers.policy.matching import as_list
-from helpers.teach.answers import EC2, LAMBDA, parse_answer, policy_text, statements, version_problems, where
-from helpers.teach.verdicts import checker, correct, not_yet
+from helpers.teach.answers import EC2, parse_answer, policy_text, statements, version_problems, where
+from helpers.teach.predictions import prediction_problem, predictions, wrong_hint
+from helpers.teach.verdicts import Hint, checker, correct, not_yet
 
 
 def trust_problems(document, service):
@@ -51,6 +55,13 @@ AWS_REFUSES_TRUST = {
 }
 
 
+def lint_hint(finding, refusal=None):
+    """A lint finding as a hint: where and what (and IAM's refusal) first, the suggestion from the second try."""
+    place = f"line {finding.line}, col {finding.col}: " if finding.line else ""
+    said = f' — IAM says: "{refusal}"' if refusal else ""
+    return Hint(f"{place}{finding.message}{said}", finding.hint) if finding.hint else where(finding) + said
+
+
 def trust_lint_verdict(answer):
     """Not yet with the linter's errors, each with IAM's own refusal where we know it; or None."""
     findings = [
@@ -59,7 +70,7 @@ def trust_lint_verdict(answer):
     if not findings:
         return None
     refused = [f for f in findings if f.code in AWS_REFUSES_TRUST]
-    hints = [where(f) + (f' — IAM says: "{AWS_REFUSES_TRUST[f.code]}"' if f in refused else "") for f in findings]
+    hints = [lint_hint(f, AWS_REFUSES_TRUST.get(f.code)) for f in findings]
     if not refused:
         return not_yet(*hints)
     return not_yet(
@@ -84,45 +95,82 @@ def check_trust_policy(answer):
     return correct(f"The EC2 service ({EC2}) may now call sts:AssumeRole on the role.")
 
 
-def lambda_trust(principal):
-    """A trust policy with `principal` (a dict, or a service name) and sts:AssumeRole."""
-    if isinstance(principal, str) and principal != "*":
-        principal = {"Service": principal}
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}],
-    }
+def trust_document(*statements):
+    """A trust policy with these statements."""
+    return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
-@checker("02-lambda")
-def check_lambda_principal(answer):
-    """Exercise 02.2: the Principal of a role that a Lambda function will use."""
-    if not isinstance(answer, (dict, str)):
-        return not_yet('answer with the Principal element, e.g. {"Service": "..."}')
-    document = lambda_trust(answer)
-    services = as_list(answer.get("Service", [])) if isinstance(answer, dict) else []
-    if isinstance(answer, dict) and "AWS" in answer:
+def assume(principal, effect="Allow"):
+    """One trust statement: `principal` may (or, with Deny, may not) call sts:AssumeRole."""
+    return {"Effect": effect, "Principal": principal, "Action": "sts:AssumeRole"}
+
+
+@dataclass(frozen=True)
+class TrustCase:
+    """A trust policy to read, what to look at again when misread, and why it decides as it does."""
+
+    document: dict
+    look_at: str
+    why: str
+
+
+WHO_MAY_ASSUME = (
+    TrustCase(
+        trust_document(assume({"Service": ["lambda.amazonaws.com", EC2]})),
+        "its Principal, which names more than one service",
+        f"a Service principal may be a list; {EC2} is in it, so EC2 may assume the role (and Lambda too)",
+    ),
+    TrustCase(
+        trust_document(assume({"AWS": "arn:aws:iam::123456789012:root"})),
+        "who its Principal names",
+        "AWS: arn:aws:iam::123456789012:root is the account, whose own IAM identity policies then decide "
+        f"which of its users and roles may assume the role; it does not name the EC2 service, {EC2}",
+    ),
+    TrustCase(
+        trust_document(assume({"Service": EC2}), assume({"Service": EC2}, effect="Deny")),
+        "what its second statement does",
+        "an explicit Deny for the same principal and action beats the Allow: EC2 may not assume the role",
+    ),
+    TrustCase(
+        trust_document(assume({"Service": "lambda.amazonaws.com"}), assume({"Service": EC2})),
+        "every statement, not only the first",
+        f"the second statement allows {EC2}; a trust policy's Allow statements add up, so EC2 may assume the role",
+    ),
+)
+
+
+READ_TRUST = (
+    "for each policy, read who its Principal names, what its Effect and Action say, and every statement, "
+    "not only the first"
+)
+
+
+def case_markdown(number, case):
+    """Trust policy `number` as the notebook shows it: a heading line and its JSON."""
+    return f"**Trust policy {number}**\n\n```json\n{json.dumps(case.document, indent=2)}\n```"
+
+
+@checker("02-who-may-assume")
+def check_who_may_assume(answer):
+    """Exercise 02.2: for each trust policy of WHO_MAY_ASSUME, may EC2 assume the role? {1: True/False, ...}."""
+    given = predictions(answer, len(WHO_MAY_ASSUME))
+    if given is None:
         return not_yet(
-            'an "AWS" principal names an account or an IAM identity; a service is named with the "Service" key'
+            f"answer with a dict {{1: True, ..., {len(WHO_MAY_ASSUME)}: False}} (True = EC2 may assume the role)"
         )
-    if EC2 in services:
-        return not_yet(
-            f"{EC2} is the EC2 service; a Lambda function's role must trust the Lambda "
-            "service, named the same way (NAME.amazonaws.com)"
-        )
-    lowered = [s for s in services if isinstance(s, str) and s.lower() == LAMBDA and s != LAMBDA]
-    if lowered:
-        return not_yet(f"service principals are lowercase: write {LAMBDA}")
-    text = policy_text(document)
-    if text is None:
-        return not_yet('answer with the Principal element, e.g. {"Service": "..."}, of strings only')
-    errors = [f"{f.message} ({f.hint})" if f.hint else f.message for f in lint.lint_text(text) if f.severity == "error"]
-    if errors:
-        return not_yet(*errors)
-    problems = trust_problems(document, LAMBDA)
-    if problems:
-        return not_yet(*problems)
-    return correct(f'{{"Service": "{LAMBDA}"}}: the Lambda service assumes the role for your function.')
+    hints, again, right = [], [], 0
+    for number, case in enumerate(WHO_MAY_ASSUME, 1):
+        problem = prediction_problem(number, given.get(number), "EC2 may assume it", "it may not", "trust policy")
+        if problem:
+            hints.append(problem)
+        elif given[number] == trusts(case.document):
+            right += 1
+        else:
+            again.append(f"trust policy {number}: look again at {case.look_at}")
+    hints += [wrong_hint(again, READ_TRUST)] if again else []
+    if hints:
+        return not_yet(*hints, lead=f"{right} of {len(WHO_MAY_ASSUME)} right.")
+    return correct("The Principal says who, the Action what, and a Deny beats every Allow, in trust policies too.")
 
 
 TRUST_SOLUTION = read_policy("trustpolicy.json").strip()
@@ -141,13 +189,13 @@ STARTERS = {
     }
   ]
 }""",
-    "02-lambda": {"Service": EC2},
+    "02-who-may-assume": {1: True, 2: True, 3: True, 4: True},
 }
 SOLUTIONS = {
     "02-trust": TRUST_SOLUTION,
-    "02-lambda": {"Service": LAMBDA},
+    "02-who-may-assume": {1: True, 2: False, 3: False, 4: True},
 }
 CHECKERS = {
     "02-trust": check_trust_policy,
-    "02-lambda": check_lambda_principal,
+    "02-who-may-assume": check_who_may_assume,
 }
