@@ -72,12 +72,12 @@ def test_the_team_policy_denies_the_delete_explicitly_by_its_third_statement():
 
 def test_reading_starter_gets_three_concepts_then_details():
     first, second = tries(denials.check_denial_reading, ex.STARTERS[READING], 2)
-    assert "the message names the policy type that decided" in first
-    assert "'with an explicit deny in …' means a Deny statement matched" in first
+    assert "which kind of policy holds the statement that decides?" in first
+    assert "a matching Deny statement makes the deny explicit" in first
     assert "KeepBackups is a Deny for s3:DeleteObject, but does it match" in first
     assert "'a resource-based policy'" not in first and "backup/*" not in first
     assert "'a resource-based policy'" in second
-    assert 'says "with an explicit deny": True' in second
+    assert "a Deny statement of the bucket policy matches this request: True" in second
     assert "arn:aws:s3:::ut-wordpress-s3/backup/*" in second
 
 
@@ -103,7 +103,7 @@ def test_reading_an_allow_or_an_unknown_statement():
 
 def test_reading_an_identity_type_or_an_implicit_deny():
     answer = dict(ex.SOLUTIONS[READING], **{"policy type": "identity-based"})
-    assert "the message names the policy type" in denials.check_denial_reading(answer).message
+    assert "which kind of policy holds the statement" in denials.check_denial_reading(answer).message
     answer = dict(ex.SOLUTIONS[READING], explicit="yes")
     assert '"explicit": answer True' in denials.check_denial_reading(answer).message
 
@@ -111,3 +111,15 @@ def test_reading_an_identity_type_or_an_implicit_deny():
 def test_reading_needs_all_three_parts():
     message = denials.check_denial_reading({"policy type": "resource-based"}).message
     assert 'answer with a dict {"policy type"' in message
+
+
+def test_the_notebook_puts_the_modules_team_policy_in_force():
+    """Exercise 06.2's checker judges TEAM_BUCKET_POLICY: the notebook must show (and apply) that same text."""
+    from pathlib import Path
+
+    import nbformat
+
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "06-Denials.ipynb"
+    sources = [cell.source for cell in nbformat.read(notebook, 4).cells]
+    assert any(denials.TEAM_BUCKET_POLICY in source and "TEAM_POLICY =" in source for source in sources)
+    assert any("put-bucket-policy" in source and "$TEAM_POLICY" in source for source in sources)

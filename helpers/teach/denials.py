@@ -146,9 +146,10 @@ def type_problem(given, expected):
     if read_type(given) == expected:
         return None
     return Hint(
-        "the message names the policy type that decided: read the words after 'explicit deny in' "
-        "(or after 'because no')",
-        f"it says 'a {expected} policy': for an S3 object that is the bucket policy, not the role's own policies",
+        "which kind of policy holds the statement that decides? AWS's message names that policy type, "
+        "after 'explicit deny in' (or after 'because no')",
+        f"the deciding statement is in the bucket policy, so the message says 'a {expected} policy'; "
+        "the role's own policies are identity-based",
     )
 
 
@@ -159,9 +160,9 @@ def explicit_problem(given):
     if not isinstance(given, bool):
         return Hint('"explicit": answer True (a Deny statement matched) or False (nothing allowed it)')
     return Hint(
-        "'with an explicit deny in …' means a Deny statement matched; 'because no … policy allows …' "
-        "means no statement allowed it",
-        'this message says "with an explicit deny": True',
+        "a matching Deny statement makes the deny explicit ('with an explicit deny in …'); "
+        "'because no … policy allows …' means no statement allowed it (implicit)",
+        "a Deny statement of the bucket policy matches this request: True",
     )
 
 
@@ -196,7 +197,7 @@ def reading(answer):
 
 @checker("06-read-denial")
 def check_denial_reading(answer):
-    """Exercise 06.2: from the message and the bucket policy, the policy type, explicit or not, the statement."""
+    """Exercise 06.2: from the bucket policy (then the message), the policy type, explicit or not, the statement."""
     found = reading(answer)
     if found is None:
         return not_yet('answer with a dict {"policy type": "...", "explicit": True or False, "statement": "Sid"}')
@@ -211,8 +212,8 @@ def check_denial_reading(answer):
     if hints:
         return not_yet(*hints)
     return correct(
-        "The message gives the policy type and explicit or not; which statement decided, you find by matching "
-        "each Deny's Principal, Action and Resource against the request (or with lab.why())."
+        "The message gives the policy type and explicit or not; the statement you find by matching each "
+        "Deny's Principal, Action and Resource against the request (or with lab.why()). Now run the delete."
     )
 
 
