@@ -116,16 +116,11 @@ def read_commands(answer):
 
 @dataclass
 class Account:
-    """What chapter 10 deletes, and what each part still holds."""
+    """What AWS's refusals depend on: the bucket's objects, the profile's role, the role's policies."""
 
-    instance_running: bool = True
     objects: int = 1  # test.txt
-    bucket: bool = True
-    profile: bool = True
     profile_roles: set = field(default_factory=lambda: {ROLE})
-    role: bool = True
     attached: set = field(default_factory=lambda: set(POLICIES))
-    policies: set = field(default_factory=lambda: set(POLICIES))
 
     def refusal(self, key):
         """(concept, detail) of AWS's refusal of the command `key` in this state, or None if AWS accepts it."""
@@ -148,19 +143,14 @@ class Account:
         return None
 
     def apply(self, key):
-        """Make the change the accepted command `key` makes."""
+        """Make the change the accepted command `key` makes to what the refusals depend on."""
         kind, _, policy = key.partition(":")
-        changes = {
-            "terminate": lambda: setattr(self, "instance_running", False),
-            "empty": lambda: setattr(self, "objects", 0),
-            "delete-bucket": lambda: setattr(self, "bucket", False),
-            "remove-role": lambda: self.profile_roles.discard(ROLE),
-            "delete-profile": lambda: setattr(self, "profile", False),
-            "detach": lambda: self.attached.discard(policy),
-            "delete-role": lambda: setattr(self, "role", False),
-            "delete-policy": lambda: self.policies.discard(policy),
-        }
-        changes[kind]()
+        if kind == "empty":
+            self.objects = 0
+        elif kind == "remove-role":
+            self.profile_roles.discard(ROLE)
+        elif kind == "detach":
+            self.attached.discard(policy)
 
 
 def set_problems(found):
