@@ -1,4 +1,4 @@
-"""Cleanup of chapter 10 (helpers/steps/cleanup.py): AWS's order, nothing left, safe to repeat."""
+"""Cleanup of chapter 10 (helpers/steps/cleanup.py): a safe order, nothing left, safe to repeat."""
 
 import json
 
@@ -19,7 +19,7 @@ def everything_made(capsys):
     capsys.readouterr()
 
 
-def test_steps_follow_aws_order():
+def test_steps_follow_a_safe_order():
     assert [step.__name__ for step in cleanup.STEPS] == [
         "terminate_instance",
         "delete_buckets",

@@ -1,10 +1,11 @@
-"""Hints for deletes that AWS refuses because something still uses the thing (chapter 10).
+"""Hints for deletes that AWS refuses because something is still attached or inside (chapter 10).
 
 IAM refuses DeleteRole while an instance profile holds the role or policies are attached,
 DeletePolicy while the policy is attached or has other versions, DeleteInstanceProfile
 while it holds a role; S3 refuses to delete a bucket that holds objects; EC2 refuses to
 delete a network part an instance or another part still uses. Each hint names what
-must go first, with the command that does it.
+must go first, with the command that does it. (IAM does not check whether an instance
+still uses a profile: DeleteInstanceProfile only needs the profile to hold no role.)
 """
 
 from helpers.cli.commandline import option_value

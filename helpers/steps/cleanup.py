@@ -1,7 +1,13 @@
-"""Delete everything the course made, in the order AWS demands (chapter 10).
+"""Delete everything the course made, in a safe order (chapter 10).
 
-AWS refuses to delete a thing something else still uses (DeleteConflict,
-DependencyViolation, BucketNotEmpty), so dependents go before what they depend on:
+AWS refuses some deletes while something is still attached or inside: IAM's DeleteRole
+while an instance profile holds the role or policies are attached, DeletePolicy while the
+policy is attached or has non-default versions, DeleteInstanceProfile while it holds a
+role (DeleteConflict); S3's DeleteBucket while the bucket holds objects (BucketNotEmpty);
+EC2's deletes of a network part an instance or another part still uses
+(DependencyViolation). So what is attached or inside goes first. Terminating the instance
+first is not one of those rules -- IAM deletes a profile a running instance still uses,
+which cuts the instance off -- but it is the safe start:
 
     terminate the instance -> empty and delete the buckets
     -> remove the role from the instance profile -> delete the instance profile
@@ -10,7 +16,8 @@ DependencyViolation, BucketNotEmpty), so dependents go before what they depend o
        route table, internet gateway, VPC) and the key pair
 
 Every step looks first and deletes only what exists, so `everything()` can run
-any number of times; it returns (and prints) what it deleted.
+any number of times; it returns (and prints) what it deleted. The custom metric of
+chapter 06 stays: CloudWatch has no delete for metrics (they expire on their own).
 """
 
 from botocore.exceptions import ClientError
@@ -64,7 +71,7 @@ def _profile(name):
 
 
 def remove_roles_from_profile(name=PROFILE):
-    """Take the role out of the instance profile: a profile holding a role cannot be deleted."""
+    """Take the role out of the instance profile: neither the profile nor the role can be deleted before."""
     profile = _profile(name)
     done = []
     for role in profile["Roles"] if profile else []:
@@ -167,7 +174,7 @@ def delete_network():
     return done
 
 
-# The order AWS demands; everything() runs them in this order.
+# A safe order: none of AWS's refusals is met, and no instance keeps running with an empty profile.
 STEPS = [
     terminate_instance,
     delete_buckets,
@@ -182,7 +189,7 @@ STEPS = [
 
 
 def everything(quiet=False):
-    """Delete everything the course made, in AWS's order; print and return what was deleted."""
+    """Delete everything the course made, in a safe order; print and return what was deleted."""
     done = []
     for step in STEPS:
         done += step()

@@ -1,4 +1,4 @@
-"""Every chapter's exercises in one place: the checkers the notebooks call, starters and solutions (chapters 01-06).
+"""Every chapter's exercises in one place: the checkers the notebooks call, starters and solutions (chapters 01-10).
 
 A notebook's exercise cell calls `exercises.check_...(answer)`. The checkers live in
 one module per chapter and are imported here by name:
@@ -8,7 +8,10 @@ one module per chapter and are imported here by name:
     chapter 03  helpers.teach.attachment    check_five_calls         check_after_detach
     chapter 04  helpers.teach.profile       check_launch_profile     check_switch_role
     chapter 05  helpers.teach.verification  check_actions            check_caller_arn
-    chapter 06  helpers.teach.denials       check_upload_fix
+    chapter 06  helpers.teach.denials       check_upload_fix         check_denial_reading
+    chapter 09  helpers.teach.playground_exercises
+                                            check_bucket_policy_deletes   check_boundary_read_only
+    chapter 10  helpers.teach.cleanup       check_deletion_order     check_refusals
 
 The keys below name chapter and exercise ("03-five-calls"). STARTERS hold the answer
 each exercise cell begins with (a typical wrong one); SOLUTIONS a correct answer,
@@ -19,15 +22,27 @@ counts the tries from zero again, so a notebook run twice shows the same first h
 
 import pprint
 
-from helpers.teach import attachment, denials, policies, profile, role, verdicts, verification
+from helpers.teach import (
+    attachment,
+    cleanup,
+    denials,
+    playground_exercises,
+    policies,
+    profile,
+    role,
+    verdicts,
+    verification,
+)
 from helpers.teach.attachment import check_after_detach, check_five_calls
-from helpers.teach.denials import check_upload_fix
+from helpers.teach.cleanup import check_deletion_order, check_refusals
+from helpers.teach.denials import check_denial_reading, check_upload_fix
+from helpers.teach.playground_exercises import check_boundary_read_only, check_bucket_policy_deletes
 from helpers.teach.policies import check_arns, check_read_only_policy
 from helpers.teach.profile import check_launch_profile, check_switch_role
 from helpers.teach.role import check_trust_policy, check_who_may_assume
 from helpers.teach.verification import check_actions, check_caller_arn
 
-CHAPTERS = (policies, role, attachment, profile, verification, denials)
+CHAPTERS = (policies, role, attachment, profile, verification, denials, playground_exercises, cleanup)
 STARTERS = {key: value for chapter in CHAPTERS for key, value in chapter.STARTERS.items()}
 SOLUTIONS = {key: value for chapter in CHAPTERS for key, value in chapter.SOLUTIONS.items()}
 CHECKERS = {key: value for chapter in CHAPTERS for key, value in chapter.CHECKERS.items()}
@@ -48,6 +63,11 @@ __all__ = [
     "check_upload_fix",
     "check_actions",
     "check_caller_arn",
+    "check_denial_reading",
+    "check_bucket_policy_deletes",
+    "check_boundary_read_only",
+    "check_deletion_order",
+    "check_refusals",
 ]
 
 

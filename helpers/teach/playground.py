@@ -99,7 +99,7 @@ class PolicyArea:
 
     def document(self):
         """The text area's policy as a dict, or None when it is not valid JSON."""
-        return policies.read_custom(self.editor.value)[0]
+        return policies.read_custom(self.editor.value, self.kind)[0]
 
     def sync(self):
         """Make the account match the checkbox and the text; return a message."""
