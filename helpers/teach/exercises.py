@@ -1,4 +1,4 @@
-"""Every chapter's exercises in one place: the checkers the notebooks call, starters and solutions (chapters 01-06).
+"""Every chapter's exercises in one place: the checkers the notebooks call, starters and solutions (chapters 01-07).
 
 A notebook's exercise cell calls `exercises.check_...(answer)`. The checkers live in
 one module per chapter and are imported here by name:
@@ -9,6 +9,8 @@ one module per chapter and are imported here by name:
     chapter 04  helpers.teach.profile       check_launch_profile     check_switch_role
     chapter 05  helpers.teach.verification  check_instance_calls
     chapter 06  helpers.teach.denials       check_upload_fix
+    chapter 07  helpers.teach.least_privilege  check_trimmed_policy  check_namespace_policy  check_prefix_policy
+                helpers.teach.pass_role        check_pass_role_policy
 
 The keys below name chapter and exercise ("03-five-calls"). STARTERS hold the answer
 each exercise cell begins with (a typical wrong one); SOLUTIONS a correct answer,
@@ -18,15 +20,17 @@ function each exercise cell calls.
 
 import pprint
 
-from helpers.teach import attachment, denials, policies, profile, role, verification
+from helpers.teach import attachment, denials, least_privilege, pass_role, policies, profile, role, verification
 from helpers.teach.attachment import check_after_detach, check_five_calls
 from helpers.teach.denials import check_upload_fix
+from helpers.teach.least_privilege import check_namespace_policy, check_prefix_policy, check_trimmed_policy
+from helpers.teach.pass_role import check_pass_role_policy
 from helpers.teach.policies import check_arns, check_read_only_policy
 from helpers.teach.profile import check_launch_profile, check_switch_role
 from helpers.teach.role import check_lambda_principal, check_trust_policy
 from helpers.teach.verification import check_instance_calls
 
-CHAPTERS = (policies, role, attachment, profile, verification, denials)
+CHAPTERS = (policies, role, attachment, profile, verification, denials, least_privilege, pass_role)
 STARTERS = {key: value for chapter in CHAPTERS for key, value in chapter.STARTERS.items()}
 SOLUTIONS = {key: value for chapter in CHAPTERS for key, value in chapter.SOLUTIONS.items()}
 CHECKERS = {key: value for chapter in CHAPTERS for key, value in chapter.CHECKERS.items()}
@@ -45,6 +49,10 @@ __all__ = [
     "check_switch_role",
     "check_upload_fix",
     "check_instance_calls",
+    "check_trimmed_policy",
+    "check_namespace_policy",
+    "check_prefix_policy",
+    "check_pass_role_policy",
 ]
 
 
