@@ -145,3 +145,17 @@ def test_expect_denied_reads_notebook_variables_and_still_fails_when_allowed(dev
         checks.expect_denied("aws ec2 describe-instances --query Reservations[0].Instances[0].InstanceId", developer)
     with pytest.raises(CheckFailed, match="did not run"):
         checks.expect_denied("aws ec2 describe-instances --filters Name=instance-id,Values=$UNDEFINED", developer)
+
+
+def test_starting_the_chapter_again_starts_the_hints_again(capsys):
+    from helpers.teach import exercises, verdicts
+
+    lab.start(chapter=7)
+    starter = exercises.STARTERS["07-trim"]
+    exercises.check_trimmed_policy(starter)
+    assert verdicts.tries("07-trim") == 1
+    lab.start(chapter=7, resume=True)  # resuming keeps the learner's place
+    assert verdicts.tries("07-trim") == 1
+    lab.start(chapter=7)
+    assert verdicts.tries("07-trim") == 0
+    assert "(remove" not in exercises.check_trimmed_policy(starter).message  # the concept only, as at first
