@@ -95,6 +95,32 @@ def test_the_lab_names_cloudwatch_actions_as_aws_does(launched):
     assert moto_gaps.iam_action("monitoring:PutMetricData") == "cloudwatch:PutMetricData"
 
 
+def test_moto_still_authorises_block_public_access_requests_as_list_bucket(launched):
+    """Difference 3 (S3): under moto's own names, GetPublicAccessBlock is checked as s3:ListBucket."""
+    from moto.s3.responses import ACTION_MAP
+
+    assert "publicAccessBlock" not in ACTION_MAP["BUCKET"]["GET"]
+    assert ACTION_MAP["BUCKET"]["GET"]["DEFAULT"] == "ListBucket"
+
+
+def test_the_lab_checks_block_public_access_requests_as_aws_does(launched):
+    """Workaround 3 (S3): GetPublicAccessBlock needs s3:GetBucketPublicAccessBlock, Put and Delete the Put action."""
+    iam = lab.client("iam")
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}
+    iam.create_policy_version(PolicyArn=S3_POLICY, PolicyDocument=json.dumps(document), SetAsDefault=True)
+    s3 = instance.connect().client("s3")
+    with moto_gaps.enforced(), pytest.raises(ClientError) as denied:
+        s3.get_public_access_block(Bucket="ut-wordpress-s3")
+    assert "s3:GetBucketPublicAccessBlock" in str(denied.value)
+    with moto_gaps.enforced(), pytest.raises(ClientError) as denied:
+        s3.delete_public_access_block(Bucket="ut-wordpress-s3")
+    assert "s3:PutBucketPublicAccessBlock" in str(denied.value)
+    iam.set_default_policy_version(PolicyArn=S3_POLICY, VersionId="v1")
+    with moto_gaps.enforced(), pytest.raises(ClientError) as allowed:  # the article's policy allows the Get
+        s3.get_public_access_block(Bucket="ut-wordpress-s3")
+    assert allowed.value.response["Error"]["Code"] == "NoSuchPublicAccessBlockConfiguration"
+
+
 def test_moto_still_answers_cloudwatch_denials_in_xml(launched):
     """Difference 4: under moto's own check, the denial is XML the CLI cannot parse (HTTP 403)."""
     lab.client("iam").detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)

@@ -20,11 +20,24 @@ class Made:
 
 
 _made = deque(maxlen=KEPT)
+_count = 0  # decisions recorded since the kernel started (only the newest KEPT are kept)
 
 
 def record(decision, request):
     """Keep one decision."""
+    global _count
     _made.append(Made(decision, request))
+    _count += 1
+
+
+def count():
+    """How many decisions were recorded so far (a mark for `since`)."""
+    return _count
+
+
+def since(mark):
+    """The decisions recorded after `mark` (a `count()`), oldest first; at most the newest KEPT."""
+    return list(_made)[-(_count - mark) :] if _count > mark else []
 
 
 def last(action=None):

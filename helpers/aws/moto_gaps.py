@@ -31,6 +31,12 @@ workaround (or the notebook's sentence about it) can go.
 3. CloudWatch action names. moto names the action after the request's signing name,
    `monitoring`, so the article's `cloudwatch:PutMetricData` would never match.
    Workaround: `lab_decides` maps `monitoring:` back to `cloudwatch:`.
+   S3's Block Public Access requests (chapter 07): moto's table of S3 actions looks
+   for the query word `public_access_block` where S3 sends `publicAccessBlock`, so it
+   authorises GetPublicAccessBlock as s3:ListBucket (and Put/Delete as CreateBucket /
+   DeleteBucket). AWS needs s3:GetBucketPublicAccessBlock for the first and
+   s3:PutBucketPublicAccessBlock for the other two. Workaround: `lab_decides` names
+   them so (`s3_action`).
 
 4. CloudWatch denials. moto answers a denied CloudWatch call (which speaks JSON)
    with an XML body the CLI cannot read: "An error occurred (403) ... <Code>...".
@@ -54,9 +60,16 @@ A difference with no workaround, which the notebooks mention where it shows:
 """
 
 import contextlib
+from urllib.parse import parse_qs, urlparse
 
 # moto's signing-name prefix -> the IAM action prefix AWS uses in policies.
 ACTION_PREFIXES = {"monitoring": "cloudwatch"}
+# The action AWS checks for a bucket's Block Public Access request, by HTTP method (difference 3).
+PUBLIC_ACCESS_BLOCK = {
+    "GET": "s3:GetBucketPublicAccessBlock",
+    "PUT": "s3:PutBucketPublicAccessBlock",
+    "DELETE": "s3:PutBucketPublicAccessBlock",
+}
 
 ATTACHED_POLICY_MESSAGE = "Cannot delete a policy attached to entities."  # AWS's own words
 VERSIONS_MESSAGE = (
@@ -101,13 +114,21 @@ def iam_action(action):
     return f"{ACTION_PREFIXES[prefix]}:{name}" if prefix in ACTION_PREFIXES else action
 
 
+def s3_action(iam_request, action):
+    """The action AWS checks for an S3 Block Public Access request, which moto misnames (difference 3)."""
+    query = parse_qs(urlparse(iam_request._path or "").query, keep_blank_values=True)
+    if iam_request._service != "s3" or "publicAccessBlock" not in query:
+        return action
+    return PUBLIC_ACCESS_BLOCK.get(iam_request._method, action)
+
+
 def lab_decides(iam_request, resource):
     """moto's check_action_permitted, decided by the lab's evaluator (workaround 2)."""
     from helpers.aws import decisions, denials, request_context
     from helpers.policy.evaluate import decide
     from helpers.policy.request import Request
 
-    action = iam_action(iam_request._action)
+    action = s3_action(iam_request, iam_action(iam_request._action))
     resource = "*" if resource == "arn:aws:s3:::*" else resource  # moto's name for "no bucket" (ListAllMyBuckets)
     for request in request_context.build(iam_request, resource, action):
         decision = decide(Request.from_dict(request))

@@ -8,7 +8,7 @@ learner needs next: is it safe to continue, what is wrong with a name or an ARN
 
 import re
 
-from helpers.aws import decisions
+from helpers.aws import backend, decisions
 from helpers.cli import diagnose
 from helpers.cli.commandline import option_value, policy_arguments
 from helpers.cli.hints_delete import bucket_not_empty, delete_conflict, dependency_violation
@@ -54,6 +54,30 @@ def profile_full(text, args):
     if "(LimitExceeded)" in text and "InstanceSessionsPerInstanceProfile" in text:
         return "An instance profile holds at most one role, and this one already has one; safe to continue."
     return None
+
+
+def versions_full(text, args):
+    """A sixth version of a managed policy (chapter 07): which version to delete first, and how."""
+    if "(LimitExceeded)" not in text or "version" not in text:
+        return None
+    arn = option_value(args, "--policy-arn", "ARN")
+    oldest = oldest_other_version(arn)
+    return (
+        f"A managed policy keeps at most five versions, and this one has five (perhaps this cell ran "
+        f"several times). Delete one that is not the default, then run this cell again: "
+        f"`%aws iam delete-policy-version --policy-arn {arn} --version-id {oldest}` "
+        f"(`aws iam list-policy-versions --policy-arn {arn}` lists them)."
+    )
+
+
+def oldest_other_version(arn):
+    """The oldest version of a managed policy that is not its default ('VERSION' if it cannot be found)."""
+    try:
+        versions = backend.client("iam").list_policy_versions(PolicyArn=arn)["Versions"]
+    except Exception:  # a hint never fails: a wrong ARN is the CLI's error to report
+        return "VERSION"
+    others = sorted((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])
+    return others[0]["VersionId"] if others else "VERSION"
 
 
 def ip_in_use(text, args):
@@ -130,8 +154,8 @@ def named_profile(text, args):
 
 
 def access_denied(text, args):
-    """AccessDenied: a misspelled bucket (S3 hides which), or IAM's decision."""
-    if "AccessDenied" not in text:
+    """AccessDenied (EC2: UnauthorizedOperation): a misspelled bucket (S3 hides which), or IAM's decision."""
+    if "AccessDenied" not in text and "(UnauthorizedOperation)" not in text:
         return None
     missing_bucket = diagnose.problem(args) if args[:1] == ["s3"] else None
     if missing_bucket:
@@ -191,9 +215,10 @@ def usage(text, args):
     return None
 
 
-HINTS = (already_exists, wrong_name, profile_full, ip_in_use, missing_file, forgotten_prefix, not_a_trust_policy,
-         malformed_policy, delete_conflict, bucket_not_empty, dependency_violation, instance_not_found,
-         named_profile, access_denied, parameter_type, stale_keys, no_credentials, usage)  # fmt: skip
+HINTS = (already_exists, wrong_name, profile_full, versions_full, ip_in_use, missing_file, forgotten_prefix,
+         not_a_trust_policy, malformed_policy, delete_conflict, bucket_not_empty, dependency_violation,
+         instance_not_found, named_profile, access_denied, parameter_type, stale_keys, no_credentials,
+         usage)  # fmt: skip
 
 
 def hint_for(stderr_text, args=()):

@@ -1,9 +1,11 @@
 """Checks a chapter makes on the instance: a command IAM must refuse, a login EC2 must refuse (chapter 06).
 
 `expect_login_refused(name)` checks that EC2 cannot get the role's credentials for the
-instance, printing why. `expect_denied(command)` runs an `aws ...` command on the logged-in instance, prints
-the CLI's output as usual, and fails the cell with one line (CheckFailed) if the
-command was allowed, did not run, or failed for another reason than AccessDenied.
+instance, printing why. `expect_denied(command)` runs an `aws ...` command on the logged-in instance (or, with
+`session=`, as a signed-in IAM user, chapter 07), prints the CLI's output as usual, and
+fails the cell with one line (CheckFailed) if the command was allowed, did not run, or
+failed for another reason than IAM's refusal (AccessDenied; EC2 says UnauthorizedOperation).
+`$NAME` in the command is the notebook's variable NAME, as in `%instance`.
 """
 
 import contextlib
@@ -12,6 +14,8 @@ import sys
 from helpers.course.errors import CheckFailed
 from helpers.instance.credentials import LoginError
 from helpers.instance.session import connect, current
+
+DENIALS = ("AccessDenied", "UnauthorizedOperation")  # IAM's refusal, in S3's and most services' words, and EC2's
 
 
 class _Tee:
@@ -51,22 +55,33 @@ def expect_denied(command, session=None, namespace=None):
         raise CheckFailed(f"expect_denied checks an `aws ...` command (only those reach IAM), not: {command}")
     seen = _Tee(sys.stderr)
     with contextlib.redirect_stderr(seen):
-        code = session.run(command, namespace)
+        code = session.run(command, notebook_namespace() if namespace is None else namespace)
     text = "".join(seen.seen)
     if code is None:
         raise CheckFailed(f"This did not run, so nothing was denied: {command} (see the message above).")
     if not code:
         raise CheckFailed(
-            f"Expected AccessDenied, but this was allowed: {command}. The role's policies "
+            f"Expected AccessDenied, but this was allowed: {command}. The policies in force "
             f"allow it now: perhaps they changed since (another cell or the playground), "
             f"or the command is one they do allow."
         )
-    if "AccessDenied" not in text:
+    refusal = next((denial for denial in DENIALS if denial in text), None)
+    if refusal is None:
         raise CheckFailed(
             f"This failed, but not because access was denied (exit code {code}): {command}. "
             f"The CLI's message above says why (a missing bucket or file, a typo?)."
         )
-    print("Denied, as expected: AccessDenied from IAM.")
+    print(f"Denied, as expected: {refusal} from IAM.")
+
+
+def notebook_namespace():
+    """The notebook's variables (for $NAME in a command), or {} outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return {}
+    ipython = get_ipython()
+    return ipython.user_ns if ipython is not None else {}
 
 
 def expect_login_refused(name):

@@ -27,8 +27,11 @@ class TrustError(LoginError):
 
 
 def find_instance(name):
-    """The running instance with this Name tag; LoginError if there is none."""
-    found = network.find_instance(name)
+    """The running instance with this Name tag, or this id (i-..., chapter 07); LoginError if there is none."""
+    if name.startswith("i-"):
+        found = next((i for i in network.instances() if i["InstanceId"] == name), None)
+    else:
+        found = network.find_instance(name)
     if found is None:
         raise LoginError(f"There is no instance named {name}: launch it first (the run-instances step of chapter 05).")
     return found

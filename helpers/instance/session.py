@@ -14,6 +14,10 @@ other lines (touch, ls, rm, cat, echo, pwd, and curl to the metadata service) by
 helpers.instance.shell, in a scratch home folder under the system temp folder --
 never as programs of your own computer. Lines using shell operators are refused
 with a message, and outside a session every call prints how to log in.
+
+`sign_in("developer")` (chapter 07) is the same for an IAM user a chapter creates:
+a new access key of theirs, and `%%as developer` cells run `aws ...` lines with it,
+IAM checks on -- as the user would from their own PC with a CLI profile.
 """
 
 import json
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
+from botocore.exceptions import ClientError
 
 from helpers.aws import backend, moto_gaps, sandbox
 from helpers.cli import awscli, commandline
@@ -133,6 +138,63 @@ class Session:
             self._home = None
 
 
+class UserSession(Session):
+    """Signed in as an IAM user with one of its access keys (chapter 07): long-term keys, no session token."""
+
+    @property
+    def arn(self):
+        """Who the user is to AWS."""
+        return f"arn:aws:iam::{backend.account_id()}:user/{self.name}"
+
+    @property
+    def env(self):
+        """The environment variables an `aws` command run as this user sees."""
+        return {
+            "AWS_ACCESS_KEY_ID": self.credentials["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": self.credentials["SecretAccessKey"],
+            "AWS_DEFAULT_REGION": backend.region(),
+        }
+
+    def variables(self, namespace=None):
+        """Names a command line may use as $NAME: the notebook's."""
+        return dict(namespace or {})
+
+
+_users = {}  # user name -> UserSession, for %%as
+
+
+def sign_in(user_name):
+    """Sign in as IAM user `user_name` with a new access key (their old keys are deleted); LoginError if none."""
+    iam = backend.client("iam")
+    try:
+        old = iam.list_access_keys(UserName=user_name)["AccessKeyMetadata"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchEntity":
+            raise
+        raise LoginError(
+            f"There is no IAM user {user_name}: create it first (aws iam create-user --user-name {user_name})."
+        ) from None
+    for key in old:
+        iam.delete_access_key(UserName=user_name, AccessKeyId=key["AccessKeyId"])
+    key = iam.create_access_key(UserName=user_name)["AccessKey"]
+    user = UserSession(user_name, "-", "-", "-", {k: key[k] for k in ("AccessKeyId", "SecretAccessKey")})
+    _users[user_name] = user
+    print(
+        f"Signed in as IAM user {user_name} ({user.arn}) with a new access key of theirs.\n"
+        f"  IAM checks are ON for every `aws` command in a `%%as {user_name}` cell."
+    )
+    return user
+
+
+def run_as(user_name, text, namespace=None):
+    """Run shell lines as a signed-in IAM user; return the exit code (None, with a message, if not signed in)."""
+    user = _users.get(user_name)
+    if user is None:
+        print(f'Not signed in as {user_name or "anyone"}: run `user = session.sign_in("{user_name or "NAME"}")` first.')
+        return None
+    return user.run(text, namespace)
+
+
 POLICY_SESSION = "playground-session"  # a session of the role made with a session policy (chapter 09)
 
 
@@ -162,10 +224,11 @@ def login(name=INSTANCE_NAME):
     global _current
     if not isinstance(name, str) or not name.strip():
         raise LoginError(f'login takes the instance\'s Name tag, e.g. session.login("{INSTANCE_NAME}"), not {name!r}.')
-    logout()
+    end_current()
     _current = connect(name)
+    where = name if name == _current.instance_id else f"{name} ({_current.instance_id})"
     print(
-        f"Logged in to {name} ({_current.instance_id}) with the credentials EC2 gives it:\n"
+        f"Logged in to {where} with the credentials EC2 gives it:\n"
         f"  role {_current.role_name} (from instance profile {_current.profile_name}), "
         f"session name {_current.instance_id}.\n"
         f"  IAM checks are ON for every `aws` command in %instance / %%instance cells; "
@@ -175,7 +238,15 @@ def login(name=INSTANCE_NAME):
 
 
 def logout():
-    """End the current session, if any."""
+    """End the current session, if any, and forget every signed-in user (lab.start and lab.reset do)."""
+    for user in _users.values():
+        user.logout()
+    _users.clear()
+    end_current()
+
+
+def end_current():
+    """End the current instance session, if any (signed-in users stay)."""
     global _current
     if _current is not None:
         _current.logout()

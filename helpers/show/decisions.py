@@ -1,7 +1,8 @@
 """How IAM decided a request, shown: the path drawn, every statement explained (chapters 05 and 08).
 
 `why()` shows the lab's latest decision for a real call (helpers.aws.decisions keeps
-them); `decision(d)` shows any Decision of helpers.policy.evaluate. Each shows the
+them); `decision(d)` shows any Decision of helpers.policy.evaluate; `mark()` and
+`requests_since(mark)` list every request IAM decided in between (chapter 07). Each shows the
 verdict in one sentence, a Mermaid flowchart of AWS's evaluation path with the step that
 decided in colour, and a table of every statement consulted: whether its action,
 resource, principal and conditions matched, and why.
@@ -39,6 +40,29 @@ def why(action=None):
         print(f"No decision{wanted} yet: run an `aws ...` command on the instance (%instance) first.")
         return None
     return decision(made.decision)
+
+
+def mark():
+    """A mark in the lab's decisions: `requests_since(mark)` lists what IAM decided after it."""
+    return decisions.count()
+
+
+def requests_since(mark):
+    """One row per request IAM decided since `mark`: action, resource, decision, and the statement that allowed it."""
+    rows = [_request_row(made.decision) for made in decisions.since(mark)]
+    return Table(rows, columns=["action", "resource", "decision", "allowed by"])
+
+
+def _request_row(result):
+    """A decided request's row."""
+    statement = result.deciding_statement
+    allowed = result.decision == "allowed" and statement is not None
+    return {
+        "action": result.action,
+        "resource": result.resource,
+        "decision": VERDICTS[result.decision],
+        "allowed by": statement.label if allowed else "-",
+    }
 
 
 def decision(result):

@@ -6,7 +6,7 @@ earlier chapters made; the notebooks also show them as the boto3 equivalent of
 the article's CLI commands.
 
 Steps: create_policies (01) -> create_role (02) -> attach_policies (03)
-       -> create_instance_profile (04)
+       -> create_instance_profile (04); publish_version (07) changes a policy.
 """
 
 from botocore.exceptions import ClientError
@@ -88,3 +88,16 @@ def create_instance_profile(iam, name=PROFILE, role=ROLE):
     if not any(r["RoleName"] == role for r in profile["Roles"]):
         iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=role)
     return profile["Arn"]
+
+
+MAX_VERSIONS = 5  # a managed policy keeps at most five versions (IAM API reference, CreatePolicyVersion)
+
+
+def publish_version(iam, name, document):
+    """A new default version of a managed policy (chapter 07); if it has five, the oldest other one goes first."""
+    arn = policy_arn(name)
+    versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+    if len(versions) >= MAX_VERSIONS:
+        oldest = min((v for v in versions if not v["IsDefaultVersion"]), key=lambda v: v["CreateDate"])
+        iam.delete_policy_version(PolicyArn=arn, VersionId=oldest["VersionId"])
+    return iam.create_policy_version(PolicyArn=arn, PolicyDocument=document, SetAsDefault=True)["PolicyVersion"]

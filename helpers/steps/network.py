@@ -177,6 +177,12 @@ def find_instance(name=INSTANCE_NAME):
     return found[0] if found else None
 
 
+def launched_with(profile_name):
+    """The id of the newest live instance launched with this instance profile, or None (chapter 07)."""
+    found = [i for i in instances() if i.get("IamInstanceProfile", {}).get("Arn", "").endswith(f"/{profile_name}")]
+    return found[-1]["InstanceId"] if found else None
+
+
 def instance_to_terminate(name=INSTANCE_NAME):
     """The id of the instance with this Name tag, for terminate-instances (chapter 10); safe to repeat.
 

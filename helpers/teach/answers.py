@@ -1,4 +1,4 @@
-"""Reading a learner's answer: policy text, its lint findings, what it allows (chapters 01-05).
+"""Reading a learner's answer: policy text, its lint findings, what it allows (chapters 01-07).
 
 Policy answers go through the linter first (broken JSON: its line:col message), then
 helpers.policy.explain decides what the policy really allows. Questions about "the
@@ -20,6 +20,7 @@ ANY_OBJECT_ARN = BUCKET_ARN + "/some/other-key.bin"  # an object no answer shoul
 OTHER_BUCKET_ARN = f"arn:aws:s3:::{network.OTHER_BUCKET}"
 OTHER_OBJECT_ARN = OTHER_BUCKET_ARN + "/test.txt"
 EC2 = "ec2.amazonaws.com"
+LAMBDA = "lambda.amazonaws.com"
 
 
 def where(finding):
@@ -73,9 +74,44 @@ def version_problems(document):
     return []
 
 
-def allows(document, action, resource):
+def decided(document, action, resource, context=None, principal=explain.SESSION):
+    """The evaluator's explanation of one request (with these condition keys, by this principal) under `document`."""
+    return explain.explain(action, resource, {"answer": document}, context=context or {}, principal=principal)
+
+
+def allows(document, action, resource, context=None, principal=explain.SESSION):
     """True when the document allows `action` on `resource` (explain.py's evaluation)."""
-    return explain.explain(action, resource, {"answer": document}).allowed
+    return decided(document, action, resource, context, principal).allowed
+
+
+def missed_on_resource(explanation):
+    """True when an Allow statement names the request's action but its Resource does not fit (chapter 07)."""
+    seen = [s for policy in explanation.result.policies for s in policy.statements]
+    return any(s.effect == "Allow" and s.action_matched and not s.resource_matched for s in seen)
+
+
+def missed_on_condition(explanation):
+    """True when an Allow statement fits action and resource but one of its conditions is false (chapter 07)."""
+    seen = [s for policy in explanation.result.policies for s in policy.statements]
+    return any(
+        s.effect == "Allow" and s.action_matched and s.resource_matched and any(not c.matched for c in s.conditions)
+        for s in seen
+    )
+
+
+def policy_json(*found):
+    """A policy document of these statements, as the JSON text an exercise cell shows (chapter 07)."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(found)}, indent=2)
+
+
+def allow(action, resource, condition=None):
+    """One Allow statement, with a Condition if one is given (chapter 07)."""
+    return {
+        "Effect": "Allow",
+        "Action": action,
+        "Resource": resource,
+        **({"Condition": condition} if condition else {}),
+    }
 
 
 def statements(document):
@@ -85,12 +121,12 @@ def statements(document):
     return [s for s in found if isinstance(s, dict)]
 
 
-def policy_verdict(answer, problems_of, praise):
-    """The verdict on a permission-policy answer: parse, lint, Version, then the exercise's own problems."""
+def policy_verdict(answer, problems_of, praise, ignore=("resource-mismatch",)):
+    """The verdict on a permission-policy answer: parse, lint (but the `ignore`d codes), Version, then its problems."""
     document, verdict = parse_answer(answer)
     if verdict:
         return verdict
-    errors = lint_errors(answer)
+    errors = lint_errors(answer, ignore)
     if errors:
         return not_yet(*errors)
     problems = version_problems(document) + problems_of(document)

@@ -9,6 +9,8 @@ one module per chapter and are imported here by name:
     chapter 04  helpers.teach.profile       check_launch_profile     check_switch_role
     chapter 05  helpers.teach.verification  check_actions            check_caller_arn
     chapter 06  helpers.teach.denials       check_upload_fix         check_denial_reading
+    chapter 07  helpers.teach.least_privilege  check_trimmed_policy  check_namespace_policy  check_prefix_policy
+                helpers.teach.pass_role        check_pass_role_policy
     chapter 09  helpers.teach.playground_exercises
                                             check_bucket_policy_deletes   check_boundary_read_only
     chapter 10  helpers.teach.cleanup       check_deletion_order     check_refusals
@@ -26,6 +28,8 @@ from helpers.teach import (
     attachment,
     cleanup,
     denials,
+    least_privilege,
+    pass_role,
     playground_exercises,
     policies,
     profile,
@@ -36,13 +40,26 @@ from helpers.teach import (
 from helpers.teach.attachment import check_after_detach, check_five_calls
 from helpers.teach.cleanup import check_deletion_order, check_refusals
 from helpers.teach.denials import check_denial_reading, check_upload_fix
+from helpers.teach.least_privilege import check_namespace_policy, check_prefix_policy, check_trimmed_policy
+from helpers.teach.pass_role import check_pass_role_policy
 from helpers.teach.playground_exercises import check_boundary_read_only, check_bucket_policy_deletes
 from helpers.teach.policies import check_arns, check_read_only_policy
 from helpers.teach.profile import check_launch_profile, check_switch_role
 from helpers.teach.role import check_trust_policy, check_who_may_assume
 from helpers.teach.verification import check_actions, check_caller_arn
 
-CHAPTERS = (policies, role, attachment, profile, verification, denials, playground_exercises, cleanup)
+CHAPTERS = (
+    policies,
+    role,
+    attachment,
+    profile,
+    verification,
+    denials,
+    least_privilege,
+    pass_role,
+    playground_exercises,
+    cleanup,
+)
 STARTERS = {key: value for chapter in CHAPTERS for key, value in chapter.STARTERS.items()}
 SOLUTIONS = {key: value for chapter in CHAPTERS for key, value in chapter.SOLUTIONS.items()}
 CHECKERS = {key: value for chapter in CHAPTERS for key, value in chapter.CHECKERS.items()}
@@ -64,6 +81,10 @@ __all__ = [
     "check_actions",
     "check_caller_arn",
     "check_denial_reading",
+    "check_trimmed_policy",
+    "check_namespace_policy",
+    "check_prefix_policy",
+    "check_pass_role_policy",
     "check_bucket_policy_deletes",
     "check_boundary_read_only",
     "check_deletion_order",
