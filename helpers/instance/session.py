@@ -16,8 +16,11 @@ never as programs of your own computer. Lines using shell operators are refused
 with a message, and outside a session every call prints how to log in.
 """
 
+import contextlib
+import io
 import json
 import shlex
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +47,7 @@ class Session:
     credentials: dict = field(repr=False)
     _home: tempfile.TemporaryDirectory = field(repr=False, default=None)
     _clients: dict = field(repr=False, default_factory=dict)
+    session_name: str = None  # None: the instance id, the name EC2 gives the instance's session
 
     @property
     def home(self):
@@ -54,8 +58,9 @@ class Session:
 
     @property
     def arn(self):
-        """Who the instance is to AWS: the assumed-role session named after the instance id."""
-        return f"arn:aws:sts::{backend.account_id()}:assumed-role/{self.role_name}/{self.instance_id}"
+        """Who the instance is to AWS: the assumed-role session (named after the instance id, unless named)."""
+        name = self.session_name or self.instance_id
+        return f"arn:aws:sts::{backend.account_id()}:assumed-role/{self.role_name}/{name}"
 
     @property
     def env(self):
@@ -125,12 +130,50 @@ class Session:
             return None
         return max(codes, default=0)
 
+    def assume_role(self, role_arn, session_name, policy=None):
+        """Run `aws sts assume-role` on the instance (chapter 08), printing what the CLI prints.
+
+        Return a Session on the same instance (same home folder) holding the credentials
+        STS returned -- what `export AWS_ACCESS_KEY_ID=...` and its two companions do in a
+        real shell -- or None when STS refuses (the CLI's error is printed).
+        """
+        args = ["sts", "assume-role", "--role-arn", role_arn, "--role-session-name", session_name]
+        if policy is not None:
+            args += ["--policy", policy if isinstance(policy, str) else json.dumps(policy)]
+        home = self.home  # made now, so that both sessions share it
+        printed = io.StringIO()
+        with moto_gaps.enforced(), contextlib.redirect_stdout(_Copy(sys.stdout, printed)):
+            code = awscli.run(args, env=self.env, cwd=home)
+        if code:
+            return None
+        keys = json.loads(printed.getvalue())["Credentials"]
+        role_name = role_arn.rsplit("/", 1)[-1]
+        return Session(self.name, self.instance_id, self.profile_name, role_name, keys, self._home,
+                       session_name=session_name)  # fmt: skip
+
     def logout(self):
         """Forget the clients and remove the scratch home folder, if it was made."""
         self._clients.clear()
         if self._home is not None:
             self._home.cleanup()
             self._home = None
+
+
+class _Copy:
+    """A text stream that writes to `stream` and keeps a copy in `copy`."""
+
+    def __init__(self, stream, copy):
+        """Write to `stream`, copy to `copy`."""
+        self.stream, self.copy = stream, copy
+
+    def write(self, text):
+        """Write `text` to both."""
+        self.copy.write(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name):
+        """Everything else (flush, encoding, ...) as the stream has it."""
+        return getattr(self.stream, name)
 
 
 POLICY_SESSION = "playground-session"  # a session of the role made with a session policy (chapter 09)
