@@ -5,7 +5,8 @@ that decides the lab's real calls -- how AWS decides `action` on `resource` for 
 article's role session holding `policies` (its identity-based policies), and keyword
 arguments add what else may be in force: `context` (condition keys and values),
 `resource_policy`, `boundary`, `session_policy`, `scps` (one list per organization
-level), `principal`. Conditions are evaluated; the result names the deciding statement
+level), `principal`, and `resource_account` (the resource's account, when it is not
+the principal's: a cross-account request). Conditions are evaluated; the result names the deciding statement
 and has a pandas table with one row per statement and why it applied or not, plus the
 article's S3 lesson where it applies (object actions need bucket/*, bucket actions the
 bare bucket ARN).
@@ -105,7 +106,7 @@ def explanation_of(result, documents=None):
     return Explanation(result.action, result.resource, WORDS[result.decision], deciding(result), table, result)
 
 
-def build_request(action, resource, documents, principal=SESSION, context=None, **policies):
+def build_request(action, resource, documents, principal=SESSION, context=None, *, resource_account=None, **policies):
     """The evaluator's request: the identity policies `documents`, and the other policies given by keyword."""
     request = {
         "action": action or "",
@@ -115,6 +116,8 @@ def build_request(action, resource, documents, principal=SESSION, context=None, 
         "identity_policies": list(documents.values()),
         "policy_names": {"identity_policies": list(documents)},
     }
+    if resource_account is not None:
+        request["resource_account"] = resource_account
     keys = {
         "resource_policy": "resource_policy",
         "boundary": "permission_boundaries",
