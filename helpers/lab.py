@@ -22,8 +22,9 @@ from helpers.instance import magics as instance_magics
 from helpers.instance import session
 from helpers.policy import lint as linter
 from helpers.steps import iam, network
+from helpers.teach import verdicts
 
-LOGIN_CHAPTERS = (5, 6)  # chapters whose cells work on the logged-in instance
+LOGIN_CHAPTERS = (5, 6, 8)  # chapters whose cells work on the logged-in instance
 # What each chapter leaves behind, rebuilt in order by start(chapter=N) for chapters < N.
 # Each entry: chapter -> (summary, function taking the lab's IAM client).
 REBUILD = {
@@ -115,6 +116,7 @@ def start(chapter=0, resume=False):
     check_chapter(chapter)
     session.logout()
     backend.current().reset()
+    verdicts.forget_tries()
     made = rebuild(chapter + 1 if resume else chapter)
     print(
         f"IAM Role Lab, chapter {chapter:02d} | backend: {backend.current().name} | "
