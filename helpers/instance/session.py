@@ -134,8 +134,9 @@ class Session:
         """Run `aws sts assume-role` on the instance (chapter 08), printing what the CLI prints.
 
         Return a Session on the same instance (same home folder) holding the credentials
-        STS returned -- what `export AWS_ACCESS_KEY_ID=...` and its two companions do in a
-        real shell -- or None when STS refuses (the CLI's error is printed).
+        STS returned, or None when STS refuses (the CLI's error is printed). `use(it)` then
+        runs `%instance` lines with them, as `export AWS_ACCESS_KEY_ID=...` and its two
+        companions do in a real shell.
         """
         args = ["sts", "assume-role", "--role-arn", role_arn, "--role-session-name", session_name]
         if policy is not None:
@@ -215,6 +216,18 @@ def login(name=INSTANCE_NAME):
         f"the home folder is a scratch folder outside the repository."
     )
     return _current
+
+
+def use(other):
+    """Run the following `%instance` lines with another session's keys, as `export AWS_...` does (chapter 08).
+
+    `other` is a Session, e.g. from `me.assume_role(...)`; `use(me)` goes back to the instance's own keys.
+    """
+    global _current
+    if not isinstance(other, Session):
+        raise LoginError(f"use takes a session, e.g. session.use(me.assume_role(...)), not {other!r}.")
+    _current = other
+    print(f"%instance now runs with the keys of {other.arn}.")
 
 
 def logout():
