@@ -14,6 +14,7 @@ AWS attaches them when the policy types are enabled. A chapter attaches its own
 policies with `attach_scp` / `attach_rcp`; `lab.start` leaves the organization.
 """
 
+import json
 from dataclasses import dataclass, field
 
 LEVELS = ("root", "ou", "account")
@@ -54,11 +55,14 @@ def current():
 
 
 def _attach(kind, name, document, level):
-    """Attach a policy of `kind` ("scps" or "rcps") at one level, joining an organization first if needed."""
+    """Attach a policy of `kind` ("scps" or "rcps") at one level, joining an organization first if needed.
+
+    `document` is a dict or its JSON text (as a notebook shows it).
+    """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     org = _current or join()
-    getattr(org, kind)[level][name] = document
+    getattr(org, kind)[level][name] = json.loads(document) if isinstance(document, str) else document
 
 
 def attach_scp(name, document, level="account"):

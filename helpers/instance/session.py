@@ -9,7 +9,8 @@
 `login` gets the instance's credentials as EC2 does (helpers.instance.credentials)
 and keeps the session for the following cells. `%instance` / `%%instance`
 (helpers.instance.magics) then run shell lines "on the instance": `aws ...` lines
-through the real CLI with the instance's credentials and moto's IAM checks ON;
+through the real CLI with the instance's credentials and IAM checks ON (the lab's
+evaluator decides each request, helpers.aws.moto_gaps);
 other lines (touch, ls, rm, cat, echo, pwd, and curl to the metadata service) by
 helpers.instance.shell, in a scratch home folder under the system temp folder --
 never as programs of your own computer. Lines using shell operators are refused
@@ -21,145 +22,16 @@ IAM checks on -- as the user would from their own PC with a CLI profile.
 """
 
 import json
-import shlex
-import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
 
-import boto3
 from botocore.exceptions import ClientError
 
-from helpers.aws import backend, moto_gaps, sandbox
-from helpers.cli import awscli, commandline
+from helpers.aws import backend, moto_gaps
 from helpers.course.article import INSTANCE_NAME
-from helpers.instance import credentials, shell
+from helpers.instance import credentials
 from helpers.instance.credentials import LoginError
+from helpers.instance.sessions import Session, UserSession
 
-_current = None
-
-
-@dataclass
-class Session:
-    """Being logged in to one instance: its ids, the role's credentials and a home folder."""
-
-    name: str
-    instance_id: str
-    profile_name: str
-    role_name: str
-    credentials: dict = field(repr=False)
-    _home: tempfile.TemporaryDirectory = field(repr=False, default=None)
-    _clients: dict = field(repr=False, default_factory=dict)
-
-    @property
-    def home(self):
-        """The instance's home folder (a scratch folder outside the repository, made on first use)."""
-        if self._home is None:
-            self._home = tempfile.TemporaryDirectory(prefix=f"{self.name}-home-", dir=sandbox.scratch_folder())
-        return Path(self._home.name)
-
-    @property
-    def arn(self):
-        """Who the instance is to AWS: the assumed-role session named after the instance id."""
-        return f"arn:aws:sts::{backend.account_id()}:assumed-role/{self.role_name}/{self.instance_id}"
-
-    @property
-    def env(self):
-        """The environment variables an `aws` command on the instance sees."""
-        return {
-            "AWS_ACCESS_KEY_ID": self.credentials["AccessKeyId"],
-            "AWS_SECRET_ACCESS_KEY": self.credentials["SecretAccessKey"],
-            "AWS_SESSION_TOKEN": self.credentials["SessionToken"],
-            "AWS_DEFAULT_REGION": backend.region(),
-        }
-
-    def client(self, service):
-        """A boto3 client with the instance's credentials, one per service (call it inside moto_gaps.enforced())."""
-        if service not in self._clients:
-            env = self.env
-            region = env.pop("AWS_DEFAULT_REGION")
-            # boto3's keyword names are the variables' names in lower case (aws_access_key_id, ...)
-            self._clients[service] = boto3.client(
-                service, region_name=region, **{name.lower(): value for name, value in env.items()}
-            )
-        return self._clients[service]
-
-    def tag(self, key):
-        """One of the instance's own tags, read as the instance (needs ec2:DescribeTags)."""
-        with moto_gaps.enforced():
-            tags = self.client("ec2").describe_tags(
-                Filters=[{"Name": "resource-id", "Values": [self.instance_id]}, {"Name": "key", "Values": [key]}]
-            )["Tags"]
-        return tags[0]["Value"] if tags else None
-
-    def variables(self, namespace=None):
-        """Names a command line may use as $NAME: the notebook's, plus $INSTANCE_ID."""
-        return {**(namespace or {}), "INSTANCE_ID": self.instance_id}
-
-    def run_line(self, number, line):
-        """Run one logical line on the instance; return its exit code."""
-        words = shlex.split(line, comments=True)
-        if not words:
-            return 0
-        if words[0] == "aws":
-            args = commandline.split_command(number, line)
-            with moto_gaps.enforced():
-                return awscli.run(args, env=self.env, cwd=self.home)
-        try:
-            return shell.run(self, words)
-        except shell.ShellError as error:  # like a terminal: say why, go on with the next line
-            print(f"Not run: {error}")
-            return 127
-
-    def run(self, text, namespace=None):
-        """Run shell lines on the instance, each in turn, like a terminal; return the worst exit code.
-
-        Nothing runs if any line uses a shell operator (see `shell_operator`).
-        """
-        lines = list(commandline.logical_lines(text))
-        for number, line in lines:
-            operator = shell.shell_operator(line)
-            if operator:
-                print(f"Not run: {shell.NO_SHELL} Line {number} uses {operator}: {line.strip()}")
-                return None
-        codes = []
-        try:
-            for number, line in lines:
-                codes.append(self.run_line(number, commandline.expand_variables(line, self.variables(namespace))))
-        except (commandline.CommandError, ValueError) as error:
-            print(f"Not run: {error}")
-            return None
-        return max(codes, default=0)
-
-    def logout(self):
-        """Forget the clients and remove the scratch home folder, if it was made."""
-        self._clients.clear()
-        if self._home is not None:
-            self._home.cleanup()
-            self._home = None
-
-
-class UserSession(Session):
-    """Signed in as an IAM user with one of its access keys (chapter 07): long-term keys, no session token."""
-
-    @property
-    def arn(self):
-        """Who the user is to AWS."""
-        return f"arn:aws:iam::{backend.account_id()}:user/{self.name}"
-
-    @property
-    def env(self):
-        """The environment variables an `aws` command run as this user sees."""
-        return {
-            "AWS_ACCESS_KEY_ID": self.credentials["AccessKeyId"],
-            "AWS_SECRET_ACCESS_KEY": self.credentials["SecretAccessKey"],
-            "AWS_DEFAULT_REGION": backend.region(),
-        }
-
-    def variables(self, namespace=None):
-        """Names a command line may use as $NAME: the notebook's."""
-        return dict(namespace or {})
-
-
+_current = None  # the Session %instance cells use
 _users = {}  # user name -> UserSession, for %%as
 
 
@@ -235,6 +107,18 @@ def login(name=INSTANCE_NAME):
         f"the home folder is a scratch folder outside the repository."
     )
     return _current
+
+
+def use(other):
+    """Run the following `%instance` lines with another session's keys, as `export AWS_...` does (chapter 08).
+
+    `other` is a Session, e.g. from `me.assume_role(...)`; `use(me)` goes back to the instance's own keys.
+    """
+    global _current
+    if not isinstance(other, Session):
+        raise LoginError(f"use takes a session, e.g. session.use(me.assume_role(...)), not {other!r}.")
+    _current = other
+    print(f"%instance now runs with the keys of {other.arn}.")
 
 
 def logout():

@@ -5,9 +5,11 @@ that decides the lab's real calls -- how AWS decides `action` on `resource` for 
 article's role session holding `policies` (its identity-based policies), and keyword
 arguments add what else may be in force: `context` (condition keys and values),
 `resource_policy`, `boundary`, `session_policy`, `scps` (one list per organization
-level), `principal`. Conditions are evaluated; the result names the deciding statement
-and has a table (a helpers.course.frames.Table: a DataFrame shown with whole cells and no
-index) with one row per statement and why it applied or not, plus the
+level), `principal`, and `resource_account` (the resource's account, when it is not
+the principal's: a cross-account request). Conditions are evaluated; the result names
+the deciding statement and has a table (a helpers.course.frames.Table: a DataFrame
+shown with whole cells and no index) with one row per statement and why it applied or
+not, plus the
 article's S3 lesson where it applies (object actions need bucket/*, bucket actions the
 bare bucket ARN).
 """
@@ -117,7 +119,7 @@ def explanation_of(result, documents=None):
     return Explanation(result.action, result.resource, WORDS[result.decision], deciding(result), table, result)
 
 
-def build_request(action, resource, documents, principal=SESSION, context=None, **policies):
+def build_request(action, resource, documents, principal=SESSION, context=None, *, resource_account=None, **policies):
     """The evaluator's request: the identity policies `documents`, and the other policies given by keyword."""
     request = {
         "action": action or "",
@@ -127,6 +129,8 @@ def build_request(action, resource, documents, principal=SESSION, context=None, 
         "identity_policies": list(documents.values()),
         "policy_names": {"identity_policies": list(documents)},
     }
+    if resource_account is not None:
+        request["resource_account"] = resource_account
     keys = {
         "resource_policy": "resource_policy",
         "boundary": "permission_boundaries",

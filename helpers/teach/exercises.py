@@ -11,6 +11,10 @@ one module per chapter and are imported here by name:
     chapter 06  helpers.teach.denials       check_upload_fix         check_denial_reading
     chapter 07  helpers.teach.least_privilege  check_trimmed_policy  check_namespace_policy  check_prefix_policy
                 helpers.teach.pass_role        check_pass_role_policy
+    chapter 08  helpers.teach.evaluation    check_bucket_deny  check_bucket_grant  check_boundary
+                                            check_scp  check_session_policy   (predictions)
+                helpers.teach.evaluation_practice   check_session_grant  check_boundary_keeps_s3
+                                                    check_denial_types
     chapter 09  helpers.teach.playground_exercises
                                             check_bucket_policy_deletes   check_boundary_read_only
     chapter 10  helpers.teach.cleanup       check_deletion_order     check_refusals
@@ -28,6 +32,8 @@ from helpers.teach import (
     attachment,
     cleanup,
     denials,
+    evaluation,
+    evaluation_practice,
     least_privilege,
     pass_role,
     playground_exercises,
@@ -40,6 +46,14 @@ from helpers.teach import (
 from helpers.teach.attachment import check_after_detach, check_five_calls
 from helpers.teach.cleanup import check_deletion_order, check_refusals
 from helpers.teach.denials import check_denial_reading, check_upload_fix
+from helpers.teach.evaluation import (
+    check_boundary,
+    check_bucket_deny,
+    check_bucket_grant,
+    check_scp,
+    check_session_policy,
+)
+from helpers.teach.evaluation_practice import check_boundary_keeps_s3, check_denial_types, check_session_grant
 from helpers.teach.least_privilege import check_namespace_policy, check_prefix_policy, check_trimmed_policy
 from helpers.teach.pass_role import check_pass_role_policy
 from helpers.teach.playground_exercises import check_boundary_read_only, check_bucket_policy_deletes
@@ -57,6 +71,8 @@ CHAPTERS = (
     denials,
     least_privilege,
     pass_role,
+    evaluation,
+    evaluation_practice,
     playground_exercises,
     cleanup,
 )
@@ -85,6 +101,14 @@ __all__ = [
     "check_namespace_policy",
     "check_prefix_policy",
     "check_pass_role_policy",
+    "check_bucket_deny",
+    "check_bucket_grant",
+    "check_boundary",
+    "check_scp",
+    "check_session_policy",
+    "check_session_grant",
+    "check_boundary_keeps_s3",
+    "check_denial_types",
     "check_bucket_policy_deletes",
     "check_boundary_read_only",
     "check_deletion_order",
