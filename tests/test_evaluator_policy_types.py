@@ -158,6 +158,30 @@ def test_rcps_limit_every_caller():
     assert run(identity_policies=[ALL_S3], rcps=[[ALL_EC2]]).decision == "implicitDeny"
 
 
+def test_rcps_count_only_for_services_that_support_them():
+    rcp_deny_all = policy(statement("Deny", "*", "*", Principal="*"))
+    assert run(identity_policies=[ALL_S3], rcps=[[FULL, rcp_deny_all]]).decision == "explicitDeny"
+    ec2 = run(action="ec2:DescribeTags", resource="*", identity_policies=[ALL_EC2], rcps=[[FULL, rcp_deny_all]])
+    assert ec2.decision == "allowed"
+    assert any("ec2 is not among the services RCPs apply to" in str(step) for step in ec2.steps)
+
+
+def test_an_action_on_no_resource_needs_star_or_the_whole_service():
+    def listing(resource):
+        return run(action="s3:ListAllMyBuckets", resource="*", identity_policies=[policy(statement(
+            action="s3:ListAllMyBuckets", resource=resource))])  # fmt: skip
+
+    assert listing("*").decision == "allowed"
+    assert listing("arn:aws:s3:::*").decision == "allowed"  # as in the IAM User Guide's Statement example
+    one_bucket = listing("arn:aws:s3:::carlossalazar")
+    assert one_bucket.decision == "implicitDeny"
+    assert 'acts on no particular resource: only "*" covers it' in one_bucket.policies[0].statements[0].resource_reason
+    assert listing("arn:aws:s3:::carlos*").decision == "implicitDeny"
+    assert listing("arn:aws:ec2:*:*:*").decision == "implicitDeny"  # another service's resources
+    deny_one = policy(statement("Deny", "s3:ListAllMyBuckets", "arn:aws:s3:::carlossalazar"))
+    assert run(action="s3:ListAllMyBuckets", resource="*", identity_policies=[ALL_S3, deny_one]).decision == "allowed"
+
+
 def test_vpc_endpoint_policy_must_allow_too():
     only_bucket = policy(statement(resource="arn:aws:s3:::other/*", Principal="*"))
     assert run(identity_policies=[ALL_S3], endpoint_policies=[only_bucket]).decision == "implicitDeny"

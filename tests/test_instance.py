@@ -151,6 +151,18 @@ def test_login_refuses_a_profile_without_role(me):
         session.connect("iamrole-test")
 
 
+def test_login_refuses_an_instance_whose_profile_was_deleted(me, capsys):
+    iam = lab.client("iam")
+    iam.remove_role_from_instance_profile(
+        InstanceProfileName="umemoto-wordpress-profile", RoleName="umemoto-wordpress-role"
+    )
+    iam.delete_instance_profile(InstanceProfileName="umemoto-wordpress-profile")
+    with pytest.raises(credentials.LoginError, match="umemoto-wordpress-profile, which no longer exists"):
+        session.connect("iamrole-test")
+    checks.expect_login_refused("iamrole-test")
+    assert capsys.readouterr().out.startswith("Refused, as expected: Instance iamrole-test was launched with")
+
+
 def test_login_refuses_an_instance_without_profile(me):
     ids = network.prerequisites()
     lab.client("ec2").run_instances(

@@ -87,6 +87,13 @@ def test_detaching_and_a_custom_deny_change_both_sides(built):
     assert comparison.compare("s3:PutObject", calls.OBJECT_ARN)["real call"] == "allowed"
 
 
+def test_an_ec2_refusal_counts_as_a_denial(built):
+    assert policies.set_attached("CloudWatch-Wordpress-ut", False)
+    result = calls.real_call("ec2:DescribeTags", "*")
+    assert (result.outcome, result.detail) == ("AccessDenied", "EC2 says UnauthorizedOperation")
+    assert comparison.compare("ec2:DescribeTags", "*")["agree"] == "yes"
+
+
 def test_a_bucket_policy_and_a_boundary_are_put_in_force_for_real(built):
     done, message = policies.put("bucket", DENY_FOR_ROLE)
     assert done and "Principal does not belong" not in message  # a bucket policy needs its Principal

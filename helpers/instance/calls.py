@@ -155,9 +155,9 @@ def _prepare(action, resource):
 
 
 def _denied(error):
-    """True when a ClientError is IAM's refusal (moto's CloudWatch says so only in its XML)."""
+    """True when a ClientError is IAM's refusal: AccessDenied, or EC2's UnauthorizedOperation (XML for CloudWatch)."""
     code = error.response.get("Error", {}).get("Code", "")
-    return code.startswith("AccessDenied") or "<Code>AccessDenied</Code>" in str(error)
+    return code.startswith(("AccessDenied", "UnauthorizedOperation")) or "<Code>AccessDenied</Code>" in str(error)
 
 
 def real_call(action, resource, instance_name=INSTANCE_NAME, session_policy=None):
@@ -184,7 +184,10 @@ def real_call(action, resource, instance_name=INSTANCE_NAME, session_policy=None
         return CallResult("allowed", "", command)
     except ClientError as error:
         if _denied(error):
-            return CallResult("AccessDenied", "", command)
+            said = error.response.get("Error", {}).get("Code", "")
+            return CallResult(
+                "AccessDenied", "EC2 says UnauthorizedOperation" if said == "UnauthorizedOperation" else "", command
+            )
         code = error.response.get("Error", {}).get("Code", "?")
         return CallResult("error", f"{code} (IAM let the call through; the service refused it)", command)
     finally:

@@ -9,6 +9,8 @@ ec2.amazonaws.com assume it; the session is named after the instance id.
 Steps: find_instance -> profile_role -> check_trust -> obtain
 """
 
+from botocore.exceptions import ClientError
+
 from helpers.aws import backend, moto_gaps
 from helpers.course.article import EC2_SERVICE, EMULATED_ACCOUNT, PROFILE, ROLE
 from helpers.course.errors import LabError
@@ -48,7 +50,16 @@ def profile_role(instance):
             f"Launch it with --iam-instance-profile Name={PROFILE}."
         )
     profile_name = profile["Arn"].split("/")[-1]
-    roles = backend.client("iam").get_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]["Roles"]
+    try:
+        roles = backend.client("iam").get_instance_profile(InstanceProfileName=profile_name)["InstanceProfile"]["Roles"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchEntity":
+            raise
+        raise LoginError(
+            f"Instance {name} was launched with instance profile {profile_name}, which no longer "
+            f"exists, so EC2 has no role to get credentials for. Create the profile again and "
+            f"put the role in it (chapter 04)."
+        ) from None
     if not roles:
         raise LoginError(
             f"Instance profile {profile_name} holds no role, so EC2 has nothing to assume for "

@@ -112,6 +112,18 @@ def privilege_info(action):
     return _load_parliament().statement.get_privilege_info(service, name)
 
 
+@functools.cache
+def takes_no_resource(action):
+    """True for a documented action with no resource types (s3:ListAllMyBuckets): AWS checks it against "*"."""
+    if ":" not in action or "*" in action or "?" in action:
+        return False
+    try:
+        info = privilege_info(action)
+    except Exception:  # parliament raises on services it does not know
+        return False
+    return bool(info) and all(not r["resource_type"] for r in info.get("resource_types", []))
+
+
 def arn_format(resource_type, info):
     """The ARN format of one of an action's resource types (from privilege_info)."""
     return _load_parliament().statement.get_arn_format(resource_type, info["service_resources"])

@@ -6,7 +6,8 @@ Which types apply (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_po
   anonymous callers nor AWS service principals
   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html);
 - RCPs "apply to resources of the account where the RCPs are attached", whoever
-  asks, an anonymous caller too, but not to AWS service principals
+  asks, an anonymous caller too, but not to AWS service principals, and only for the
+  services that support RCPs (RCP_SERVICES; not EC2, IAM or CloudWatch)
   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html);
 - a permissions boundary when one is attached (an empty list: none);
 - the session policy when the session was made with one;
@@ -21,6 +22,9 @@ from helpers.policy.statements import evaluate_statement
 IDENTITY, BOUNDARY, SESSION = "identity policy", "permissions boundary", "session policy"
 SCP, RCP, RESOURCE, ENDPOINT = "SCP", "RCP", "resource policy", "VPC endpoint policy"
 _NO_IDENTITY = ("anonymous", "service")
+# The services the RCP page lists as supporting RCPs (the five it named when RCPs came
+# out; AWS adds services over time, so check the page before relying on others).
+RCP_SERVICES = frozenset({"s3", "sts", "kms", "sqs", "secretsmanager"})
 
 
 @dataclass
@@ -91,6 +95,12 @@ def _one(policy, request, policy_type, key, boundary=False):
     return None if policy is None else policy_result(policy, request, policy_type, label, boundary)
 
 
+def rcps_apply(request):
+    """True when the request's RCPs count: an organization has them, the service supports them, no service asks."""
+    service = request.action.split(":")[0].lower()
+    return request.rcps is not None and request.caller.kind != "service" and service in RCP_SERVICES
+
+
 def consult(request):
     """Run every applicable policy of the request; return a `Consulted`."""
     kind, names = request.caller.kind, request.names
@@ -107,7 +117,7 @@ def consult(request):
         else None,
         session=_one(request.session_policy, request, SESSION, "session_policy"),
         scps=_levels(request.scps, request, SCP, "scps") if request.scps is not None and has_identity else None,
-        rcps=_levels(request.rcps, request, RCP, "rcps") if request.rcps is not None and kind != "service" else None,
+        rcps=_levels(request.rcps, request, RCP, "rcps") if rcps_apply(request) else None,
         resource=_one(request.resource_policy, request, RESOURCE, "resource_policy", has_boundary),
         endpoint=_each(request.endpoint_policies, request, ENDPOINT, ENDPOINT, names=names.get("endpoint_policies"))
         if request.endpoint_policies

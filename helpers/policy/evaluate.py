@@ -66,7 +66,7 @@ class Chain:
     def organization(self, name, levels):
         """Steps 3: every level of the organization must have an Allow that applies (RCPs or SCPs)."""
         if levels is None:
-            self.step(name, "not applicable", f"no {name} apply to this request")
+            self.step(name, "not applicable", self.why_not_applicable(name))
             return
         for number, level in enumerate(levels, 1):
             if not applying(level, "Allow"):
@@ -74,6 +74,13 @@ class Chain:
                 self.step(name, IMPLICIT_DENY, f"{name} level {number} {what}")
         allows = [applying(level, "Allow")[0] for level in levels]
         self.step(name, "continue", f"every level of the organization allows it ({len(levels)} levels)", allows)
+
+    def why_not_applicable(self, name):
+        """Why no SCPs or RCPs count for this request."""
+        service = self.request.action.split(":")[0]
+        if name == "RCPs" and self.request.rcps is not None and self.request.caller.kind != "service":
+            return f"the organization has RCPs, but {service} is not among the services RCPs apply to"
+        return f"no {name} apply to this request"
 
     def endpoint(self):
         """Step 4: the VPC endpoint policy must allow the request."""

@@ -101,6 +101,27 @@ def arn_match(pattern, arn):
     return all(compile_pattern(seg).fullmatch(val) for seg, val in zip(segments, values, strict=True))
 
 
+def covers_whole_service(pattern, service):
+    """True when a Resource names every resource of `service`: "*", or all of it, e.g. "arn:aws:s3:::*".
+
+    How a statement covers an action that acts on no resource (see statements.py).
+    """
+    text = _parts_text(as_parts(pattern))
+    if text and not text.strip("*"):
+        return True
+    values = text.split(":", ARN_SEGMENTS - 1)
+    if len(values) != ARN_SEGMENTS or values[0] != "arn":
+        return False
+    _, partition, named, region, account, resource = values
+    return (
+        wildcard_match(partition, "aws")
+        and wildcard_match(named, service, ignore_case=True)
+        and all(not value.strip("*") for value in (region, account))
+        and bool(resource)
+        and not resource.strip("*")
+    )
+
+
 def _short_pattern_match(pattern, arn):
     """A pattern of fewer than six segments matches only when its final * runs past the colons."""
     text = _parts_text(as_parts(pattern))

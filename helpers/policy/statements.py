@@ -13,11 +13,26 @@
 - A request resource with wildcards (e.g. "*") stands for every resource it
   matches, as in the IAM policy simulator: an Allow applies when it covers at
   least one of them, a Deny only when it covers all of them.
+- But "*" for an action with no resource type (s3:ListAllMyBuckets, ec2:DescribeTags:
+  parliament's catalogue says which) is that request's resource, not a pattern. "If
+  there is no value for this column, you must specify all resources ("*")"
+  (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html);
+  AWS's own examples also use "arn:aws:s3:::*" for s3:ListAllMyBuckets
+  (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html).
+  So such a request is covered by "*" or by a Resource that names every resource of
+  the service, never by one bucket's ARN (the lab's reading of those two pages).
 """
 
+from helpers.policy.catalogue import takes_no_resource
 from helpers.policy.conditions import evaluate_conditions
 from helpers.policy.decision import StatementResult
-from helpers.policy.matching import arn_match, arn_pattern_covers, arn_patterns_intersect, wildcard_match
+from helpers.policy.matching import (
+    arn_match,
+    arn_pattern_covers,
+    arn_patterns_intersect,
+    covers_whole_service,
+    wildcard_match,
+)
 from helpers.policy.principals import not_principal_match, principal_grant
 from helpers.policy.variables import UnresolvedVariable, expand
 
@@ -40,8 +55,15 @@ def match_action(statement, action):
     return False, "the statement has no Action or NotAction"
 
 
+def acts_on_nothing(request):
+    """True when the request is for an action with no resource type, so its resource is "*" itself."""
+    return request.resource == "*" and takes_no_resource(request.action)
+
+
 def resource_matches(pattern, request, some):
     """True when `pattern` covers the request's resource; for a wildcard request, `some` or all of it."""
+    if acts_on_nothing(request):
+        return covers_whole_service(pattern, request.action.split(":")[0])
     if not request.resource_is_pattern:
         return arn_match(pattern, request.resource)
     if some:
@@ -63,6 +85,8 @@ def match_resource(statement, request, variables, policy_type):
         hit = _first(statement.resources, request, variables, some=statement.effect == "Allow")
         if hit is not None:
             return True, f"Resource {hit!r} matches {request.resource}"
+        if acts_on_nothing(request):
+            return False, f'{request.action} acts on no particular resource: only "*" covers it'
         return False, f"no Resource matches {request.resource}"
     if statement.not_resources is not None:
         hit = _first(statement.not_resources, request, variables, some=statement.effect == "Deny")
