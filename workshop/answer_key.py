@@ -72,7 +72,7 @@ def entries():
     for key, checker in module.CHECKERS.items():
         chapter = int(key[:2])
         with contextlib.redirect_stdout(io.StringIO()):
-            lab.start(chapter=chapter + 1)  # the state at the end of the exercise's chapter
+            lab.start(chapter=chapter, resume=True)  # the state at the end of the exercise's chapter
         notebook, title, question = asked.get(checker.__name__, (f"chapter {chapter:02d}", key, ""))
         starter_ok, starter_says = verdict(checker, module.STARTERS[key])
         solution_ok, solution_says = verdict(checker, module.SOLUTIONS[key])
