@@ -164,6 +164,10 @@ def test_rcps_count_only_for_services_that_support_them():
     ec2 = run(action="ec2:DescribeTags", resource="*", identity_policies=[ALL_EC2], rcps=[[FULL, rcp_deny_all]])
     assert ec2.decision == "allowed"
     assert any("ec2 is not among the services RCPs apply to" in str(step) for step in ec2.steps)
+    trust = policy(statement(action="sts:AssumeRole", resource="*", Principal={"Service": "ec2.amazonaws.com"}))
+    by_ec2 = {"principal": "ec2.amazonaws.com", "action": "sts:AssumeRole", "resource": ROLE, "resource_policy": trust}
+    assert run(**by_ec2).decision == "allowed"
+    assert run(**by_ec2, rcps=[[FULL, rcp_deny_all]]).decision == "explicitDeny"  # services are not exempt
 
 
 def test_an_action_on_no_resource_needs_star_or_the_whole_service():

@@ -111,7 +111,7 @@ def test_scp_prediction_on_the_simulated_organization(account):
     organization.detach("FullAWSAccess", level="ou")
     first, second = twice(ev.check_scp, ex.STARTERS["08-scp"])
     assert "every level of the organization must allow" in first.message
-    assert "SCPs level 2 has no Allow statement that applies" in second.message
+    assert "the SCPs at level 2 of the organization (root = 1) include no Allow" in second.message
     assert ev.check_scp(ex.SOLUTIONS["08-scp"]).ok
     organization.leave()
     assert "no organization yet" in ev.check_scp(ex.SOLUTIONS["08-scp"]).message

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 
 from helpers import lab
 from helpers.aws import decisions, moto_gaps, organization
+from helpers.course.errors import LabError
 from helpers.instance import session as instance
 
 ROLE = "umemoto-wordpress-role"
@@ -163,6 +164,10 @@ def test_an_scp_of_the_organization_denies_for_every_principal_of_the_account(me
     assert s3_call(me, "delete").endswith("with an explicit deny in a service control policy")
     organization.detach("FullAWSAccess", level="ou")
     assert s3_call(me, "get").endswith("with an explicit deny in a service control policy")  # no Allow at the OU
+    with pytest.raises(LabError, match="RCPFullAWSAccess cannot be detached"):
+        organization.detach("RCPFullAWSAccess", level="ou")
+    with pytest.raises(LabError, match="level must be one of root, ou, account"):
+        organization.detach("FullAWSAccess", level="OU Workloads")
     lab.start(chapter=6)  # leaves the organization
     assert organization.current() is None
 

@@ -12,10 +12,15 @@ would be a member of: a root, one OU ("Workloads") and the lab's account, each w
 AWS's default full-access policy attached (`FullAWSAccess`, `RCPFullAWSAccess`), as
 AWS attaches them when the policy types are enabled. A chapter attaches its own
 policies with `attach_scp` / `attach_rcp`; `lab.start` leaves the organization.
+`FullAWSAccess` may be detached, as on AWS; `RCPFullAWSAccess` may not ("You cannot
+detach this policy", orgs_manage_policies_rcps_syntax.html), so an RCP denies only
+with a Deny statement.
 """
 
 import json
 from dataclasses import dataclass, field
+
+from helpers.course.errors import LabError
 
 LEVELS = ("root", "ou", "account")
 FULL_AWS_ACCESS = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -60,7 +65,7 @@ def _attach(kind, name, document, level):
     `document` is a dict or its JSON text (as a notebook shows it).
     """
     if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+        raise LabError(f"level must be one of {', '.join(LEVELS)}, not {level!r}.")
     org = _current or join()
     getattr(org, kind)[level][name] = json.loads(document) if isinstance(document, str) else document
 
@@ -76,7 +81,15 @@ def attach_rcp(name, document, level="account"):
 
 
 def detach(name, level="account"):
-    """Detach the SCP or RCP named `name` from one level (AWS's default policies included)."""
+    """Detach the SCP or RCP named `name` from one level; LabError for RCPFullAWSAccess, which AWS keeps attached."""
+    if level not in LEVELS:
+        raise LabError(f"level must be one of {', '.join(LEVELS)}, not {level!r}.")
+    if name == "RCPFullAWSAccess":
+        raise LabError(
+            "RCPFullAWSAccess cannot be detached: AWS keeps it at every level while RCPs are enabled, "
+            "so RCPs limit only with Deny statements (attach an RCP that denies instead; "
+            "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html)."
+        )
     if _current is not None:
         _current.scps[level].pop(name, None)
         _current.rcps[level].pop(name, None)

@@ -6,9 +6,11 @@ Which types apply (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_po
   anonymous callers nor AWS service principals
   (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html);
 - RCPs "apply to resources of the account where the RCPs are attached", whoever
-  asks, an anonymous caller too, but not to AWS service principals, and only for the
-  services that support RCPs (RCP_SERVICES; not EC2, IAM or CloudWatch)
-  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html);
+  asks (an anonymous caller and an AWS service too), but only for the services that
+  support RCPs (RCP_SERVICES; not EC2, IAM or CloudWatch metrics); AWS exempts calls by
+  service-linked roles, which the lab's requests never are
+  (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html,
+  "List of AWS services that support RCPs" and "Resources and entities not restricted by RCPs");
 - a permissions boundary when one is attached (an empty list: none);
 - the session policy when the session was made with one;
 - the resource's policy, and the VPC endpoint's policy when the request passed one.
@@ -22,9 +24,10 @@ from helpers.policy.statements import evaluate_statement
 IDENTITY, BOUNDARY, SESSION = "identity policy", "permissions boundary", "session policy"
 SCP, RCP, RESOURCE, ENDPOINT = "SCP", "RCP", "resource policy", "VPC endpoint policy"
 _NO_IDENTITY = ("anonymous", "service")
-# The services the RCP page lists as supporting RCPs (the five it named when RCPs came
-# out; AWS adds services over time, so check the page before relying on others).
-RCP_SERVICES = frozenset({"s3", "sts", "kms", "sqs", "secretsmanager"})
+# Services the RCP page lists as supporting RCPs: the five it named when RCPs came out,
+# and some it added since. A subset: the page now lists about 60, so check it before
+# deciding a request to a service not here.
+RCP_SERVICES = frozenset({"s3", "sts", "kms", "sqs", "secretsmanager", "dynamodb", "logs", "ecr"})
 
 
 @dataclass
@@ -96,9 +99,9 @@ def _one(policy, request, policy_type, key, boundary=False):
 
 
 def rcps_apply(request):
-    """True when the request's RCPs count: an organization has them, the service supports them, no service asks."""
+    """True when the request's RCPs count: an organization has them and the service supports them."""
     service = request.action.split(":")[0].lower()
-    return request.rcps is not None and request.caller.kind != "service" and service in RCP_SERVICES
+    return request.rcps is not None and service in RCP_SERVICES
 
 
 def consult(request):

@@ -70,15 +70,15 @@ class Chain:
             return
         for number, level in enumerate(levels, 1):
             if not applying(level, "Allow"):
-                what = "has no policy attached" if not level else "has no Allow statement that applies"
-                self.step(name, IMPLICIT_DENY, f"{name} level {number} {what}")
+                what = "have no policy attached" if not level else "include no Allow statement that applies"
+                self.step(name, IMPLICIT_DENY, f"the {name} at level {number} of the organization (root = 1) {what}")
         allows = [applying(level, "Allow")[0] for level in levels]
         self.step(name, "continue", f"every level of the organization allows it ({len(levels)} levels)", allows)
 
     def why_not_applicable(self, name):
         """Why no SCPs or RCPs count for this request."""
         service = self.request.action.split(":")[0]
-        if name == "RCPs" and self.request.rcps is not None and self.request.caller.kind != "service":
+        if name == "RCPs" and self.request.rcps is not None:
             return f"the organization has RCPs, but {service} is not among the services RCPs apply to"
         return f"no {name} apply to this request"
 

@@ -6,8 +6,9 @@
   .../reference_policies_elements_notaction.html).
 - Resource/NotResource: ARN wildcards, case-sensitive, variables in the resource part
   (.../reference_policies_elements_resource.html, .../reference_policies_elements_notresource.html).
-  A resource-based policy may omit Resource (a role trust policy must): it then
-  covers the resource it is attached to.
+  A role trust policy has no Resource (it must not): its statements cover the role.
+  The lab also reads a bucket-policy statement without Resource as covering the
+  bucket, which S3 itself would refuse to store (the lab's reading).
 - Principal/NotPrincipal count only in resource-based policies, RCPs and endpoint
   policies; a resource-policy statement without one names no one.
 - A request resource with wildcards (e.g. "*") stands for every resource it
