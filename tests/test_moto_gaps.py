@@ -145,7 +145,7 @@ def test_the_labs_cloudwatch_denials_read_as_aws_writes_them(launched):
 
 
 def test_deleting_an_attached_policy_is_refused_as_on_aws(launched, capsys):
-    """Workaround 3: DeleteConflict with AWS's message, through boto3 and through %aws; nothing is lost."""
+    """Workaround 5: DeleteConflict with AWS's message, through boto3 and through %aws; nothing is lost."""
     with pytest.raises(ClientError) as refused:
         lab.client("iam").delete_policy(PolicyArn=CW_POLICY)
     assert refused.value.response["Error"]["Code"] == "DeleteConflict"
@@ -162,7 +162,7 @@ def test_deleting_an_attached_policy_is_refused_as_on_aws(launched, capsys):
 
 
 def test_deleting_a_policy_with_old_versions_is_refused_as_on_aws(launched):
-    """Workaround 3: a detached policy with a non-default version is kept until that version goes."""
+    """Workaround 5: a detached policy with a non-default version is kept until that version goes."""
     iam = lab.client("iam")
     iam.detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
     document = iam.get_policy_version(PolicyArn=CW_POLICY, VersionId="v1")["PolicyVersion"]["Document"]
@@ -175,7 +175,7 @@ def test_deleting_a_policy_with_old_versions_is_refused_as_on_aws(launched):
 
 
 def test_moto_still_deletes_policies_with_old_versions(launched):
-    """Workaround 3 is still needed: moto itself deletes a policy that has non-default versions."""
+    """Workaround 5 is still needed: moto itself deletes a policy that has non-default versions."""
     iam = lab.client("iam")
     iam.detach_role_policy(RoleName="umemoto-wordpress-role", PolicyArn=CW_POLICY)
     iam.create_policy_version(
@@ -194,7 +194,7 @@ def test_moto_still_deletes_policies_with_old_versions(launched):
 
 
 def test_moto_still_deletes_attached_policies(launched):
-    """Workaround 3 is still needed: moto itself deletes a policy that is still attached."""
+    """Workaround 5 is still needed: moto itself deletes a policy that is still attached."""
     moto_gaps.allow_deleting_attached_policies()
     try:
         lab.client("iam").delete_policy(PolicyArn=CW_POLICY)
@@ -206,7 +206,7 @@ def test_moto_still_deletes_attached_policies(launched):
 
 
 def test_moto_still_creates_roles_with_a_trust_policy_aws_refuses():
-    """Difference 5: AWS refuses exercise 2.1's starter (MalformedPolicyDocument); moto stores it."""
+    """Difference 6: AWS refuses exercise 2.1's starter (MalformedPolicyDocument); moto stores it."""
     from helpers.teach import exercises
 
     lab.start(chapter=1)
