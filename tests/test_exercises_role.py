@@ -33,8 +33,7 @@ def test_trust_starter_says_aws_refuses_it():
         ex.STARTERS["02-trust"],
         "AWS would refuse this trust policy with MalformedPolicyDocument",
         '"ec2.amazonaws.co" — IAM says: "Invalid principal in policy" (did you mean ec2.amazonaws.com?)',
-        'sts:AssumeRoles — IAM says: "Trust Policy statement actions can only be '
-        'sts:AssumeRole, sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity"',
+        'sts:AssumeRoles — IAM says: "AssumeRole policy may only specify STS AssumeRole actions."',
     )
     assert "IAM says" in first and "store" not in second
 

@@ -80,8 +80,16 @@ def test_policy_path_without_file_prefix_is_explained():
     assert "--policy-document file://../policies/s3policy.json" in hint
 
 
-def test_permission_policy_given_as_trust_policy_is_explained():
-    text = "An error occurred (MalformedPolicyDocument) ...: Trust Policy statement actions can only be sts:AssumeRole"
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        "AssumeRole policy may only specify STS AssumeRole actions.",  # IAM's words
+        "Trust Policy statement actions can only be sts:AssumeRole",  # moto's
+        "Has prohibited field Resource",
+    ],
+)
+def test_permission_policy_given_as_trust_policy_is_explained(refusal):
+    text = f"An error occurred (MalformedPolicyDocument) when calling the CreateRole operation: {refusal}"
     assert "This is not a trust policy" in hints.hint_for(text)
 
 

@@ -52,8 +52,8 @@ workaround (or the notebook's sentence about it) can go.
 A difference with no workaround, which the notebooks mention where it shows:
 
 6. `create-role` stores any trust policy without checking it. AWS refuses one
-   whose action is not sts:AssumeRole* ("Trust Policy statement actions can
-   only be sts:AssumeRole, ...") or whose service principal does not exist
+   whose action is not an STS action it allows there ("AssumeRole policy may
+   only specify STS AssumeRole actions.") or whose service principal does not exist
    ("Invalid principal in policy"), both with MalformedPolicyDocument; moto
    creates the role (exercise 2.1's broken trust policy included). The
    linter points at both mistakes; exercise 2.1's checker quotes AWS's refusal.

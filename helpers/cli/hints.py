@@ -110,10 +110,15 @@ def forgotten_prefix(text, args):
 
 def not_a_trust_policy(text, args):
     """A permission policy given where a trust policy belongs."""
-    if "Trust Policy statement actions can only be" in text or "Has prohibited field Resource" in text:
+    refusals = (
+        "AssumeRole policy may only specify",
+        "Trust Policy statement actions can only be",
+        "prohibited field Resource",
+    )
+    if any(refusal in text for refusal in refusals):
         return (
-            "This is not a trust policy: a role's trust policy names a Principal and only sts:AssumeRole* "
-            "actions, and has no Resource. Did you give a permission policy (e.g. s3policy.json) "
+            "This is not a trust policy: a role's trust policy names a Principal and STS actions such as "
+            "sts:AssumeRole, and has no Resource. Did you give a permission policy (e.g. s3policy.json) "
             "instead of trustpolicy.json?"
         )
     return None

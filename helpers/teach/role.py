@@ -37,10 +37,8 @@ def trust_problems(document, service):
     return [f"this trust policy trusts {who}, but the role must trust {service}"]
 
 
-TRUST_ACTIONS_ONLY = (
-    "Trust Policy statement actions can only be sts:AssumeRole, "
-    "sts:AssumeRoleWithSAML, and sts:AssumeRoleWithWebIdentity"
-)
+# IAM's words (moto's own check says "Trust Policy statement actions can only be ..." instead).
+TRUST_ACTIONS_ONLY = "AssumeRole policy may only specify STS AssumeRole actions."
 
 
 # What IAM answers (MalformedPolicyDocument) to a trust policy with these lint errors.
