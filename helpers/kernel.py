@@ -11,7 +11,7 @@ the placeholders with the real magics.
 NOT_STARTED = (
     "The lab is not started in this kernel (a new or restarted kernel): run this notebook's setup cell, "
     "`from helpers import lab; lab.start(chapter=N)`, then this cell again. "
-    "In chapters 05 and 06, `lab.start(chapter=N, resume=True)` also brings back the instance and logs in."
+    "In chapters 05 to 08, `lab.start(chapter=N, resume=True)` also brings back the instance and logs in."
 )
 MAGICS = ("aws", "instance", "launch")
 

@@ -13,7 +13,7 @@ AWS's default full-access policy attached (`FullAWSAccess`, `RCPFullAWSAccess`),
 AWS attaches them when the policy types are enabled. A chapter attaches its own
 policies with `attach_scp` / `attach_rcp`; `lab.start` leaves the organization.
 `FullAWSAccess` may be detached, as on AWS; `RCPFullAWSAccess` may not ("You cannot
-detach this policy", orgs_manage_policies_rcps_syntax.html), so an RCP denies only
+detach this policy", orgs_manage_policies_rcps_evaluation.html), so an RCP denies only
 with a Deny statement.
 """
 
@@ -88,7 +88,7 @@ def detach(name, level="account"):
         raise LabError(
             "RCPFullAWSAccess cannot be detached: AWS keeps it at every level while RCPs are enabled, "
             "so RCPs limit only with Deny statements (attach an RCP that denies instead; "
-            "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html)."
+            "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html)."
         )
     if _current is not None:
         _current.scps[level].pop(name, None)
