@@ -95,8 +95,9 @@ def parse(argv):
     parser.add_argument(
         "--cull-kernels",
         type=positive,
-        default=20,
-        help="idle seconds before a kernel is culled (default 20, scaled down with the think time)",
+        default=40,
+        help="idle seconds before a kernel is culled (default 40: the 20 minutes of the class hub scaled down "
+        "with the think time, and still past a 10 s pause after a kernel start on a busy machine)",
     )
     parser.add_argument("--mem-limit", default="2G", help="memory cap per learner, as the hub takes it (0: none)")
     parser.add_argument("--seed", type=int, default=13, help="seed of the think times")
@@ -280,6 +281,13 @@ def machine():
     return f"{os.cpu_count()} CPUs, {round(total)} GB, {platform.platform()}"
 
 
+def keep_log(log, kept=Path("artifacts/loadtest-jupyterhub.log")):
+    """Keep the hub's log (the learners' servers write to it too) after the run, to read what failed."""
+    if log.exists():
+        kept.parent.mkdir(exist_ok=True)
+        shutil.copyfile(log, kept)
+
+
 def run(options):
     """The whole load test; returns the figures. Always removes the hub, the accounts and their homes."""
     guard(options)
@@ -327,6 +335,7 @@ def run(options):
         }
     finally:
         hub.stop(learners=names)
+        keep_log(state / "jupyterhub.log")
         hubctl.remove_accounts(names)
         shutil.rmtree(homes, ignore_errors=True)
         shutil.rmtree(state, ignore_errors=True)
