@@ -7,6 +7,7 @@ the role as the article builds it, with the permissions boundary of the chapter'
 boundary section (helpers.teach.evaluation.BOUNDARY) where the exercise says so.
 """
 
+import functools
 import json
 import re
 
@@ -14,7 +15,7 @@ from helpers.course.article import EMULATED_ACCOUNT, ROLE
 from helpers.course.errors import LabError
 from helpers.policy import explain
 from helpers.policy.matching import as_list
-from helpers.teach.answers import BUCKET_ARN, OBJECT_ARN, lint_errors, parse_answer, statements, version_problems
+from helpers.teach.answers import BUCKET_ARN, OBJECT_ARN, policy_verdict, statements
 from helpers.teach.evaluation import BOUNDARY, BUCKET_GRANT, READER, READER_SESSION, ROLE_ARN, instance_id, policy
 from helpers.teach.verdicts import Hint, checker, correct, not_yet
 
@@ -122,16 +123,12 @@ def session_grant_problems(document):
 @checker("08-session-grant")
 def check_session_grant(answer):
     """Exercise 8.1: a bucket policy that lets the instance's session download, despite the boundary; no one else."""
-    document, verdict = parse_answer(answer)
-    if verdict:
-        return verdict
-    errors = lint_errors(answer, ignore=BUCKET_POLICY_LINT)
-    problems = errors or version_problems(document) + judged(session_grant_problems, document)
-    if problems:
-        return not_yet(*problems)
-    return correct(
+    return policy_verdict(
+        answer,
+        functools.partial(judged, session_grant_problems),
         "A grant to the session ARN goes to that session directly: no boundary, identity or "
-        "session policy can take it away with an implicit deny (only a Deny could)."
+        "session policy can take it away with an implicit deny (only a Deny could).",
+        ignore=BUCKET_POLICY_LINT,
     )
 
 
@@ -181,13 +178,11 @@ def boundary_problems(document):
 @checker("08-boundary-keeps-s3")
 def check_boundary_keeps_s3(answer):
     """Exercise 8.2: a permissions boundary that keeps the article's S3 steps but stops publishing metrics."""
-    document, verdict = parse_answer(answer)
-    if verdict:
-        return verdict
-    problems = lint_errors(answer) or version_problems(document) + judged(boundary_problems, document)
-    if problems:
-        return not_yet(*problems)
-    return correct("The role keeps what both its policies and the boundary allow: S3, not CloudWatch.")
+    return policy_verdict(
+        answer,
+        functools.partial(judged, boundary_problems),
+        "The role keeps what both its policies and the boundary allow: S3, not CloudWatch.",
+    )
 
 
 INSTANCE = session_arn("i-0123456789abcdef0")
