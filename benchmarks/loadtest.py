@@ -281,7 +281,10 @@ def machine():
     return f"{os.cpu_count()} CPUs, {round(total)} GB, {platform.platform()}"
 
 
-def keep_log(log, kept=Path("artifacts/loadtest-jupyterhub.log")):
+KEPT_LOG = Path(__file__).resolve().parent.parent / "artifacts" / "loadtest-jupyterhub.log"
+
+
+def keep_log(log, kept=KEPT_LOG):
     """Keep the hub's log (the learners' servers write to it too) after the run, to read what failed."""
     if log.exists():
         kept.parent.mkdir(exist_ok=True)
